@@ -1,0 +1,164 @@
+import {
+  CommandBus,
+  CreateApplicationCommand,
+  CreateApplicationHandler,
+  CreateEndpointCommand,
+  CreateEndpointHandler,
+  CreateEventTypeCommand,
+  CreateEventTypeHandler,
+  DeleteApplicationCommand,
+  DeleteApplicationHandler,
+  DeleteEndpointCommand,
+  DeleteEndpointHandler,
+  DeleteEventTypeCommand,
+  DeleteEventTypeHandler,
+  DeliveryAttempt,
+  DeliveryWorker,
+  GetApplicationHandler,
+  GetApplicationQuery,
+  GetEndpointHandler,
+  GetEndpointQuery,
+  GetEventTypeHandler,
+  GetEventTypeQuery,
+  GetMessageHandler,
+  GetMessageQuery,
+  ListApplicationsHandler,
+  ListApplicationsQuery,
+  ListAttemptsHandler,
+  ListAttemptsQuery,
+  ListEndpointsHandler,
+  ListEndpointsQuery,
+  ListEventTypesHandler,
+  ListEventTypesQuery,
+  ListMessagesHandler,
+  ListMessagesQuery,
+  QueryBus,
+  SendMessageCommand,
+  SendMessageHandler,
+  SystemClock,
+  UpdateApplicationCommand,
+  UpdateApplicationHandler,
+  UpdateEndpointCommand,
+  UpdateEndpointHandler,
+  UpdateEventTypeCommand,
+  UpdateEventTypeHandler,
+} from '@pigeon/application';
+import { RetryPolicy } from '@pigeon/domain';
+import {
+  createDataSource,
+  DatabaseContext,
+  HttpWebhookSender,
+  OidcAccessTokenVerifier,
+  PgApplicationRepository,
+  PgAuditLog,
+  PgDeliveryQueue,
+  PgEndpointRepository,
+  PgEventTypeRepository,
+  PgMessageRepository,
+  PgOidcConfigRepository,
+  PgOrganizationRepository,
+  PgTransactionRunner,
+  PinoLogger,
+} from '@pigeon/infrastructure';
+import type { Logger as Pino } from 'pino';
+
+import type { PigeonConfig } from './config/config';
+import { PIGEON_VERSION } from './version';
+
+/** Everything a Pigeon process is made of, wired once; each command starts the parts it needs. */
+export interface Runtime {
+  readonly db: DatabaseContext;
+  readonly commands: CommandBus;
+  readonly queries: QueryBus;
+  readonly tokenVerifier: OidcAccessTokenVerifier;
+  readonly organizations: PgOrganizationRepository;
+  readonly worker: DeliveryWorker;
+  readonly sender: HttpWebhookSender;
+  readonly logger: PinoLogger;
+}
+
+export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: string): Runtime {
+  const logger = new PinoLogger(pino);
+  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 10, applicationName });
+  const db = new DatabaseContext(dataSource);
+  const clock = new SystemClock();
+
+  const applications = new PgApplicationRepository(db);
+  const eventTypes = new PgEventTypeRepository(db);
+  const endpoints = new PgEndpointRepository(db);
+  const messages = new PgMessageRepository(db);
+  const auditLog = new PgAuditLog(db);
+
+  const commands = new CommandBus(new PgTransactionRunner(db), auditLog, clock, (error, commandName) =>
+    logger.error('writing the audit entry of a failed command failed', { commandName, error: String(error) }),
+  )
+    .register(CreateApplicationCommand, new CreateApplicationHandler(applications, clock))
+    .register(UpdateApplicationCommand, new UpdateApplicationHandler(applications))
+    .register(DeleteApplicationCommand, new DeleteApplicationHandler(applications))
+    .register(CreateEventTypeCommand, new CreateEventTypeHandler(applications, eventTypes, clock))
+    .register(UpdateEventTypeCommand, new UpdateEventTypeHandler(applications, eventTypes))
+    .register(DeleteEventTypeCommand, new DeleteEventTypeHandler(applications, eventTypes))
+    .register(CreateEndpointCommand, new CreateEndpointHandler(applications, eventTypes, endpoints, clock))
+    .register(UpdateEndpointCommand, new UpdateEndpointHandler(applications, eventTypes, endpoints))
+    .register(DeleteEndpointCommand, new DeleteEndpointHandler(applications, endpoints))
+    .register(
+      SendMessageCommand,
+      new SendMessageHandler(applications, eventTypes, messages, clock, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }),
+    );
+
+  const queries = new QueryBus()
+    .register(ListApplicationsQuery, new ListApplicationsHandler(applications))
+    .register(GetApplicationQuery, new GetApplicationHandler(applications))
+    .register(ListEventTypesQuery, new ListEventTypesHandler(applications, eventTypes))
+    .register(GetEventTypeQuery, new GetEventTypeHandler(applications, eventTypes))
+    .register(ListEndpointsQuery, new ListEndpointsHandler(applications, endpoints))
+    .register(GetEndpointQuery, new GetEndpointHandler(applications, endpoints))
+    .register(ListMessagesQuery, new ListMessagesHandler(applications, messages))
+    .register(GetMessageQuery, new GetMessageHandler(applications, messages))
+    .register(ListAttemptsQuery, new ListAttemptsHandler(applications, messages));
+
+  const tokenVerifier = new OidcAccessTokenVerifier(new PgOidcConfigRepository(db), {
+    jwksCacheTtlMs: config.jwksCacheTtlSeconds * 1000,
+    jwksTimeoutMs: 5000,
+    clockToleranceSeconds: 60,
+  });
+
+  const { worker: settings } = config;
+  const sender = new HttpWebhookSender({
+    allowPrivateNetworks: settings.allowPrivateNetworks,
+    allowedCidrs: settings.allowedCidrs,
+    responseBodyMaxBytes: settings.responseBodyMaxBytes,
+    userAgent: `Pigeon/${PIGEON_VERSION}`,
+  });
+  const queue = new PgDeliveryQueue(db);
+  const retryPolicy = new RetryPolicy({
+    maxTries: settings.maxRetries,
+    backoffBaseSeconds: settings.backoffBaseSeconds,
+    maxBackoffSeconds: settings.maxBackoffSeconds,
+    schedule: settings.retrySchedule,
+  });
+  const workerLogger = logger.child({ component: 'delivery-worker' });
+  const attempt = new DeliveryAttempt(queue, sender, retryPolicy, clock, workerLogger, {
+    httpTimeoutMs: settings.httpTimeoutSeconds * 1000,
+    userAgent: `Pigeon/${PIGEON_VERSION}`,
+    autoDisableThreshold: settings.autoDisableThreshold,
+  });
+  const worker = new DeliveryWorker(queue, attempt, workerLogger, {
+    // NOTE: one claimed batch is delivered at a time, all of it concurrently;
+    // PIGEON_WORKER_CONCURRENCY and the per-endpoint cap are read but not enforced yet.
+    batchSize: settings.batchSize,
+    pollIntervalMs: settings.pollIntervalMs,
+    leaseMs: settings.leaseSeconds * 1000,
+  });
+
+  return {
+    db,
+    commands,
+    queries,
+    tokenVerifier,
+    organizations: new PgOrganizationRepository(db),
+    worker,
+    sender,
+    logger,
+  };
+}

@@ -1,0 +1,30 @@
+# Recipes for working on Pigeon. `just --list` shows them.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Run Pigeon locally with an embedded database and OpenID provider.
+dev: build
+    node apps/server/dist/main.js dev
+
+# Compile every package and build the web UI.
+build:
+    pnpm exec tsc -b
+    pnpm --filter @pigeon/ui build
+
+# Lint all TypeScript, including the layer rules.
+lint:
+    pnpm exec eslint .
+
+# Type-check every package and its tests.
+typecheck:
+    pnpm exec tsc -b
+    for project in packages/*/test apps/server/test; do pnpm exec tsc -p "$project"; done
+
+# Lint, type-check, build and run every test (Jest across the workspace, then the UI's Vitest).
+test: lint typecheck build
+    pnpm exec jest --ci --json --outputFile=jest-results.json
+    node scripts/jest-summary.mjs jest-results.json
+    pnpm --filter @pigeon/ui test
+
+# What CI runs after installing dependencies.
+ci: test

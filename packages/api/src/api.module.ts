@@ -1,0 +1,62 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AccessTokenVerifier, CommandBus, QueryBus } from '@pigeon/application';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
+
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { ApplicationsController } from './controllers/applications.controller';
+import { EndpointsController } from './controllers/endpoints.controller';
+import { EventTypesController } from './controllers/event-types.controller';
+import { HealthController } from './controllers/health.controller';
+import { MessagesController } from './controllers/messages.controller';
+import { BodyProblemInterceptor } from './http/body-problem.interceptor';
+import { ErrorFilter } from './http/error-filter';
+import { RawJsonInterceptor } from './http/raw-json';
+import { BodyValidationPipe } from './http/validation';
+import { ReadinessCheck } from './readiness';
+
+export interface ApiModuleOptions {
+  readonly commands: CommandBus;
+  readonly queries: QueryBus;
+  readonly tokenVerifier: AccessTokenVerifier;
+  readonly readiness: ReadinessCheck;
+  readonly logger: Pino;
+}
+
+/** The HTTP API. Everything it needs arrives ready-made from the composition root. */
+@Module({})
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: options.logger,
+            genReqId: (request) => String(request.headers['x-request-id']),
+            customProps: (request) => ({ requestId: request.headers['x-request-id'] }),
+            // Health probes arrive every few seconds and say nothing new.
+            autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
+            serializers: {
+              req: (request: { method: string; url: string }) => ({ method: request.method, url: request.url }),
+              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+            },
+          },
+        }),
+      ],
+      controllers: [HealthController, ApplicationsController, EventTypesController, EndpointsController, MessagesController],
+      providers: [
+        { provide: CommandBus, useValue: options.commands },
+        { provide: QueryBus, useValue: options.queries },
+        { provide: AccessTokenVerifier, useValue: options.tokenVerifier },
+        { provide: ReadinessCheck, useValue: options.readiness },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_PIPE, useClass: BodyValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: BodyProblemInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: RawJsonInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { isUuid } from '@pigeon/domain';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+import { HttpProblem } from './error-body';
+
+function describeErrors(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = `${prefix}${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((text) => text.replace(error.property, path));
+
+    return [...own, ...describeErrors(error.children ?? [], `${path}.`)];
+  });
+}
+
+/**
+ * Validates a JSON body against its DTO class. Types are checked as sent: no
+ * implicit conversion, so `"1"` is not a version. Unknown fields are ignored.
+ */
+@Injectable()
+export class BodyValidationPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'body' || metadata.metatype === undefined || metadata.metatype === Object) {
+      return value;
+    }
+
+    const body = value === undefined ? {} : value;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw HttpProblem.badRequest('request body must be a JSON object');
+    }
+
+    const dto = plainToInstance(metadata.metatype, body) as object;
+    const errors = validateSync(dto, { forbidUnknownValues: false });
+    if (errors.length > 0) {
+      throw HttpProblem.badRequest(`validation error: ${describeErrors(errors).join('; ')}`);
+    }
+
+    return dto;
+  }
+}
+
+/** Path parameter that must be a UUID. */
+@Injectable()
+export class UuidPipe implements PipeTransform<string, string> {
+  transform(value: string, metadata: ArgumentMetadata): string {
+    if (!isUuid(value)) {
+      throw HttpProblem.badRequest(`${metadata.data ?? 'id'} must be a UUID`);
+    }
+
+    return value.toLowerCase();
+  }
+}
+
+export interface PageQuery {
+  offset: number;
+  limit: number;
+}
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 1000;
+
+function parseNonNegativeInteger(name: string, raw: unknown, fallback: number, max: number): number {
+  if (raw === undefined) {
+    return fallback;
+  }
+  if (typeof raw !== 'string' || !/^\d{1,16}$/.test(raw)) {
+    throw HttpProblem.badRequest(`${name} must be a non-negative integer`);
+  }
+
+  const value = Number(raw);
+  if (value > max) {
+    throw HttpProblem.badRequest(`${name} must be at most ${max}`);
+  }
+
+  return value;
+}
+
+/** Reads `offset` and `limit`; `limit` above the maximum is rejected rather than silently cut. */
+export function parsePage(query: Record<string, unknown>, defaultLimit = DEFAULT_LIMIT): PageQuery {
+  return {
+    offset: parseNonNegativeInteger('offset', query.offset, 0, Number.MAX_SAFE_INTEGER),
+    limit: parseNonNegativeInteger('limit', query.limit, defaultLimit, MAX_LIMIT),
+  };
+}
+
+export function parseOptionalUuid(name: string, raw: unknown): string | null {
+  if (raw === undefined || raw === '') {
+    return null;
+  }
+  if (typeof raw !== 'string' || !isUuid(raw)) {
+    throw HttpProblem.badRequest(`${name} must be a UUID`);
+  }
+
+  return raw.toLowerCase();
+}
+
+export function parseOptionalText(name: string, raw: unknown, maxLength = 256): string | null {
+  if (raw === undefined) {
+    return null;
+  }
+  if (typeof raw !== 'string' || raw.length > maxLength || raw.includes('\u0000')) {
+    throw HttpProblem.badRequest(`${name} must be text of at most ${maxLength} characters`);
+  }
+
+  return raw;
+}

@@ -1,0 +1,106 @@
+import type { Application, Attempt, DeadLetter, Endpoint, EventType, Message, OidcConfig, Organization } from '@pigeon/domain';
+
+import type { Page, PageRequest } from './pagination';
+
+/**
+ * Persistence ports. Every finder is scoped by the owner id that the caller
+ * proved (organization, then application), so a foreign id reads as "not found".
+ * `update` methods write only when the stored version equals `expectedVersion`
+ * and throw a version conflict otherwise.
+ */
+export abstract class ApplicationRepository {
+  /** Inserts the application and its hidden test event type; throws a validation error when the UID is taken. */
+  abstract insert(application: Application, testEventType: EventType): Promise<void>;
+  abstract findInOrg(orgId: string, id: string): Promise<Application | null>;
+  abstract listInOrg(orgId: string, page: PageRequest, search: string | null): Promise<Page<Application>>;
+  abstract update(application: Application, expectedVersion: number): Promise<void>;
+  abstract delete(orgId: string, id: string): Promise<boolean>;
+}
+
+export abstract class EventTypeRepository {
+  /** Throws a validation error when the application already has an event type of that name. */
+  abstract insert(eventType: EventType): Promise<void>;
+  /** Finds system event types too; callers decide whether a hidden one may be shown or changed. */
+  abstract findInApp(appId: string, id: string): Promise<EventType | null>;
+  /** Lists visible event types: system ones are left out of items and total. */
+  abstract listInApp(appId: string, page: PageRequest): Promise<Page<EventType>>;
+  /** Returns the ids that are not visible event types of the application, in request order. */
+  abstract findUnknownIds(appId: string, ids: readonly string[]): Promise<string[]>;
+  abstract update(eventType: EventType, expectedVersion: number): Promise<void>;
+  abstract delete(appId: string, id: string): Promise<boolean>;
+}
+
+export abstract class EndpointRepository {
+  abstract insert(endpoint: Endpoint): Promise<void>;
+  abstract findInApp(appId: string, id: string): Promise<Endpoint | null>;
+  abstract listInApp(appId: string, page: PageRequest): Promise<Page<Endpoint>>;
+  abstract update(endpoint: Endpoint, expectedVersion: number): Promise<void>;
+  abstract delete(appId: string, id: string): Promise<boolean>;
+}
+
+export interface MessageCounters {
+  readonly attemptsCreated: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly deadLettered: number;
+}
+
+export interface MessageView extends MessageCounters {
+  readonly message: Message;
+}
+
+export interface SendResult {
+  readonly message: Message;
+  readonly attemptsCreated: number;
+  readonly duplicate: boolean;
+}
+
+export type MessageStatusFilter = 'delivered' | 'pending' | 'failed' | 'dead_lettered' | 'no_endpoints';
+
+export interface MessageFilters {
+  readonly eventTypeId: string | null;
+  readonly status: MessageStatusFilter | null;
+}
+
+export abstract class MessageRepository {
+  /**
+   * Stores the message and one pending attempt per enabled endpoint subscribed
+   * to its event type, atomically. When an unexpired message with the same
+   * idempotency key exists in the application, nothing is written and that
+   * stored message is returned with `duplicate: true`; concurrent sends with one
+   * key resolve to a single message.
+   */
+  abstract send(message: Message): Promise<SendResult>;
+  abstract findInApp(appId: string, id: string): Promise<MessageView | null>;
+  abstract listInApp(appId: string, page: PageRequest, filters: MessageFilters): Promise<Page<MessageView>>;
+  /** Attempts of a message of the application, by attempt number; empty for a foreign message. */
+  abstract listAttempts(appId: string, messageId: string): Promise<Attempt[]>;
+}
+
+export abstract class DeadLetterRepository {
+  abstract findInApp(appId: string, id: string): Promise<DeadLetter | null>;
+}
+
+export abstract class OrganizationRepository {
+  /** Creates the organization and its first OIDC config unless any organization exists; returns whether it did. */
+  abstract bootstrap(organization: Organization, oidcConfig: OidcConfig): Promise<boolean>;
+  abstract findBySlug(slug: string): Promise<Organization | null>;
+}
+
+export abstract class OidcConfigRepository {
+  /** Configs whose issuer equals `issuerUrl` exactly, across organizations. */
+  abstract findByIssuer(issuerUrl: string): Promise<OidcConfig[]>;
+}
+
+export interface AuditEntry {
+  readonly orgId: string;
+  readonly actor: string;
+  readonly commandName: string;
+  readonly success: boolean;
+  readonly errorMessage: string | null;
+  readonly timestamp: Date;
+}
+
+export abstract class AuditLog {
+  abstract record(entry: AuditEntry): Promise<void>;
+}

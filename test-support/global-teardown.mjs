@@ -1,0 +1,7 @@
+export default async function globalTeardown() {
+  const postgres = globalThis.__pigeonEmbeddedPostgres;
+
+  if (postgres) {
+    await postgres.stop();
+  }
+}
