@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 const crossPackageRelative = {
-  group: ['**/packages/*/src/**', '**/apps/*/src/**', '../../packages/**', '../../apps/**'],
+  group: ['**/packages/**', '**/apps/**', '**/domain/src/**', '**/application/src/**', '**/infrastructure/src/**', '**/api/src/**', '**/server/src/**'],
   message: 'Import another package through its name (@pigeon/...), never through a relative path into its sources.',
 };
 

@@ -18,7 +18,7 @@ lint:
 # Type-check every package and its tests.
 typecheck:
     pnpm exec tsc -b
-    for project in packages/*/test apps/server/test; do pnpm exec tsc -p "$project"; done
+    for project in packages/*/test apps/server/test test-support; do pnpm exec tsc -p "$project"; done
 
 # Lint, type-check, build and run every test (Jest across the workspace, then the UI's Vitest).
 test: lint typecheck build

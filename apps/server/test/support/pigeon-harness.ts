@@ -27,6 +27,7 @@ export interface ApiResponse {
   readonly headers: Headers;
   readonly text: string;
   /** Parsed JSON body, or undefined when the body is empty. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response shapes
   readonly json: any;
 }
 
