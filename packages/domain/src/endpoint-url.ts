@@ -15,6 +15,12 @@ export function validateEndpointUrl(raw: string): string {
     throw PigeonError.validation(`endpoint URL must be at most ${MAX_URL_LENGTH} characters`);
   }
 
+  // The URL parser silently drops tabs, newlines and edge spaces, so the stored
+  // text would differ from what was checked: reject them instead.
+  if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
+    throw PigeonError.validation('endpoint URL must not contain whitespace or control characters');
+  }
+
   let parsed: URL;
   try {
     parsed = new URL(raw);

@@ -34,8 +34,9 @@ export class RetryPolicy {
     const jitter = 1 + JITTER_RATIO * (2 * random - 1);
     let seconds = baseSeconds * jitter;
 
-    if (retryAfterSeconds !== null && retryAfterSeconds > seconds) {
-      seconds = Math.min(retryAfterSeconds, this.options.maxBackoffSeconds);
+    if (retryAfterSeconds !== null) {
+      // Retry-After may lengthen the wait up to the maximum backoff, never shorten it.
+      seconds = Math.max(seconds, Math.min(retryAfterSeconds, this.options.maxBackoffSeconds));
     }
 
     return Math.round(seconds * 1000);

@@ -19,6 +19,7 @@ export class DeliveryWorker {
   private state: WorkerState = 'idle';
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private stopped: Promise<void> | null = null;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -42,16 +43,18 @@ export class DeliveryWorker {
     this.wake?.();
   }
 
+  /** Stops claiming and resolves once in-flight deliveries are recorded; every caller waits for that. */
   async stop(): Promise<void> {
-    if (this.state !== 'running') {
-      return;
+    if (this.state === 'running') {
+      this.state = 'stopping';
+      this.poke();
+      this.stopped = this.loop?.then(() => {
+        this.state = 'stopped';
+        this.logger.info('delivery worker stopped');
+      }) ?? null;
     }
 
-    this.state = 'stopping';
-    this.poke();
-    await this.loop;
-    this.state = 'stopped';
-    this.logger.info('delivery worker stopped');
+    await this.stopped;
   }
 
   private async run(): Promise<void> {

@@ -1,0 +1,92 @@
+import {
+  type Application,
+  createApplication,
+  createEndpoint,
+  createEventType,
+  createTestEventType,
+  type Endpoint,
+  type EventType,
+  PigeonError,
+} from '@pigeon/domain';
+
+import type { Actor, DeliveryTask } from '../src';
+import {
+  FakeClock,
+  InMemoryApplicationRepository,
+  InMemoryEndpointRepository,
+  InMemoryEventTypeRepository,
+  InMemoryMessageRepository,
+} from './fakes';
+
+export const ACTOR: Actor = { orgId: 'org-a', subject: 'alice@example.com' };
+export const OTHER_ORG_ACTOR: Actor = { orgId: 'org-b', subject: 'bob@example.com' };
+
+/** The in-memory repositories of one test, wired to one clock. */
+export class Catalog {
+  readonly clock = new FakeClock();
+  readonly eventTypes = new InMemoryEventTypeRepository();
+  readonly applications = new InMemoryApplicationRepository(this.eventTypes);
+  readonly endpoints = new InMemoryEndpointRepository();
+  readonly messages = new InMemoryMessageRepository(this.endpoints, this.clock);
+
+  /** Stores an application of `orgId` and returns it with its hidden test event type. */
+  async anApplication(orgId: string, uid = 'billing'): Promise<{ application: Application; testEventType: EventType }> {
+    const application = createApplication({ orgId, name: 'Billing', uid, now: this.clock.now() });
+    const testEventType = createTestEventType(application.id, this.clock.now());
+    await this.applications.insert(application, testEventType);
+
+    return { application, testEventType };
+  }
+
+  async anEventType(appId: string, name = 'invoice.paid', schema: unknown = null): Promise<EventType> {
+    const eventType = createEventType({ appId, name, schema, now: this.clock.now() });
+    await this.eventTypes.insert(eventType);
+
+    return eventType;
+  }
+
+  async anEndpoint(appId: string, eventTypeIds: readonly string[], enabled = true): Promise<Endpoint> {
+    const endpoint = {
+      ...createEndpoint({ appId, name: null, url: 'https://hooks.example.com/pigeon', eventTypeIds, now: this.clock.now() }),
+      enabled,
+    };
+    await this.endpoints.insert(endpoint);
+
+    return endpoint;
+  }
+}
+
+export function aDeliveryTask(overrides: Partial<DeliveryTask> = {}): DeliveryTask {
+  return {
+    attemptId: 'attempt-1',
+    claimToken: 'claim-1',
+    messageId: 'msg_2f6b1c',
+    endpointId: 'endpoint-1',
+    appId: 'app-1',
+    attemptNumber: 1,
+    url: 'https://hooks.example.com/pigeon',
+    signingSecrets: [`whsec_${'ab'.repeat(32)}`],
+    eventTypeName: 'invoice.paid',
+    payload: '{"invoice":"in_1","amount":12345678901234567890123,"note":"café"}',
+    ...overrides,
+  };
+}
+
+/** Awaits `promise` and returns its rejection reason; fails when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+export function asPigeonError(error: unknown): PigeonError {
+  if (!(error instanceof PigeonError)) {
+    throw new Error(`expected a PigeonError, got ${String(error)}`);
+  }
+
+  return error;
+}

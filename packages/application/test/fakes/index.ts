@@ -1,0 +1,6 @@
+export * from './audit-log';
+export * from './clock';
+export * from './delivery';
+export * from './logger';
+export * from './repositories';
+export * from './transaction-runner';
