@@ -20,11 +20,11 @@ typecheck:
     pnpm exec tsc -b
     for project in packages/*/test apps/server/test test-support; do pnpm exec tsc -p "$project"; done
 
-# Lint, type-check, build and run every test (Jest across the workspace, then the UI's Vitest).
+# Lint, type-check, build and run every test (the UI's Vitest, then Jest across the workspace).
 test: lint typecheck build
+    pnpm --filter @pigeon/ui test
     pnpm exec jest --ci --json --outputFile=jest-results.json
     node scripts/jest-summary.mjs jest-results.json
-    pnpm --filter @pigeon/ui test
 
 # What CI runs after installing dependencies.
 ci: test
