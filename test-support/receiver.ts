@@ -16,19 +16,34 @@ export interface ReceivedRequest {
 export interface TestReceiver {
   readonly url: string;
   readonly requests: ReceivedRequest[];
+  /** Most requests the receiver held open at the same time. */
+  maxConcurrent(): number;
   waitForRequests(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   stop(): Promise<void>;
 }
 
-export async function startReceiver(statuses: readonly number[] = [200]): Promise<TestReceiver> {
+export interface ReceiverOptions {
+  /** Milliseconds to wait before answering each request. */
+  readonly delayMs?: number;
+}
+
+export async function startReceiver(statuses: readonly number[] = [200], options: ReceiverOptions = {}): Promise<TestReceiver> {
+  let open = 0;
+  let peak = 0;
   const requests: ReceivedRequest[] = [];
   const waiters: Array<() => void> = [];
 
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    open += 1;
+    peak = Math.max(peak, open);
     request.on('end', () => {
       const status = statuses[Math.min(requests.length, statuses.length - 1)] ?? 200;
+      const answer = () => {
+        open -= 1;
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+      };
       requests.push({
         method: request.method ?? '',
         path: request.url ?? '',
@@ -36,8 +51,12 @@ export async function startReceiver(statuses: readonly number[] = [200]): Promis
         body: Buffer.concat(chunks),
         receivedAt: Date.now(),
       });
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
       waiters.splice(0).forEach((wake) => wake());
+      if (options.delayMs === undefined) {
+        answer();
+      } else {
+        setTimeout(answer, options.delayMs);
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,6 +65,7 @@ export async function startReceiver(statuses: readonly number[] = [200]): Promis
   return {
     url,
     requests,
+    maxConcurrent: () => peak,
     async waitForRequests(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (requests.length < count) {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 
 import { createHttpApp } from '@pigeon/api';
 import { createOidcConfig, createOrganization } from '@pigeon/domain';
-import { databaseIsReady, discoverJwksUrl, runMigrations } from '@pigeon/infrastructure';
+import { databaseIsReady, discoverJwksUrl, runMigrations, WorkListener } from '@pigeon/infrastructure';
 import type { INestApplication } from '@nestjs/common';
 import pino, { type Logger as Pino } from 'pino';
 
@@ -111,7 +111,14 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
     probe = await startProbeServer(config, runtime);
     url = listenUrl(config.listen.host, config.listen.port);
   }
+  let listener: WorkListener | null = null;
   if (mode === 'serve' || mode === 'worker') {
+    listener = new WorkListener({
+      databaseUrl: config.databaseUrl,
+      onWork: () => runtime.worker.poke(),
+      onError: (error) => runtime.logger.warn('work listener connection lost, polling until it is back', { error: String(error) }),
+    });
+    await listener.start();
     runtime.worker.start();
   }
 
@@ -121,6 +128,7 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
     async stop() {
       // Stop taking new work first, then let in-flight deliveries finish, then close connections.
       await app?.close();
+      await listener?.stop();
       await runtime.worker.stop();
       await new Promise<void>((resolve) => (probe ? probe.close(() => resolve()) : resolve()));
       runtime.sender.close();

@@ -144,9 +144,9 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     autoDisableThreshold: settings.autoDisableThreshold,
   });
   const worker = new DeliveryWorker(queue, attempt, workerLogger, {
-    // NOTE: one claimed batch is delivered at a time, all of it concurrently;
-    // PIGEON_WORKER_CONCURRENCY and the per-endpoint cap are read but not enforced yet.
     batchSize: settings.batchSize,
+    concurrency: settings.concurrency,
+    maxInFlightPerEndpoint: settings.maxInFlightPerEndpoint,
     pollIntervalMs: settings.pollIntervalMs,
     leaseMs: settings.leaseSeconds * 1000,
   });

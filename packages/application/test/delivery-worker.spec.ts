@@ -11,7 +11,21 @@ import {
   ScriptedWebhookSender,
 } from './fakes';
 
-const SETTINGS = { batchSize: 2, pollIntervalMs: 1000, leaseMs: 60_000 };
+const SETTINGS = { batchSize: 2, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 4, maxInFlightPerEndpoint: 8 };
+
+function setUpParts() {
+  const queue = new RecordingDeliveryQueue();
+  const sender = new ScriptedWebhookSender();
+  const logger = new CollectingLogger();
+  const retryPolicy = new RetryPolicy({ maxTries: 5, backoffBaseSeconds: 30, maxBackoffSeconds: 3600, schedule: [] });
+  const attempt = new DeliveryAttempt(queue, sender, retryPolicy, new FakeClock(), logger, {
+    httpTimeoutMs: 30_000,
+    userAgent: 'Pigeon/1.4.0',
+    autoDisableThreshold: 0,
+  });
+
+  return { queue, sender, logger, attempt };
+}
 
 function setUp() {
   const queue = new RecordingDeliveryQueue();
@@ -60,7 +74,11 @@ describe('DeliveryWorker', () => {
     await settle();
 
     expect(queue.claims).toEqual([{ limit: 2, leaseMs: 60_000 }]);
-    expect(logger.lines[0]).toEqual({ level: 'info', message: 'delivery worker started', fields: { batchSize: 2 } });
+    expect(logger.lines[0]).toEqual({
+      level: 'info',
+      message: 'delivery worker started',
+      fields: { batchSize: 2, concurrency: 4, maxInFlightPerEndpoint: 8 },
+    });
   });
 
   it('delivers every task of a claimed batch', async () => {
@@ -240,5 +258,51 @@ describe('DeliveryWorker', () => {
     await sut.stop();
 
     expect(logger.lines).toEqual([]);
+  });
+
+  it('claims no more than the free slots', async () => {
+    const { queue, sender, attempt, logger } = setUpParts();
+    const hold = deferred<WebhookOutcome>();
+    sender.respondWith(hold.promise, hold.promise, hold.promise);
+    queue.enqueueBatch(aDeliveryTask({ attemptId: 'a1' }), aDeliveryTask({ attemptId: 'a2' }));
+    queue.enqueueBatch(aDeliveryTask({ attemptId: 'a3' }));
+    const sut = new DeliveryWorker(queue, attempt, logger, { ...SETTINGS, batchSize: 2, concurrency: 3 });
+
+    started(sut);
+    await settle();
+
+    expect(queue.claims.map((claim) => claim.limit)).toEqual([2, 1]);
+    hold.resolve(DELIVERED);
+  });
+
+  it('tells the queue how many attempts each endpoint holds', async () => {
+    const { queue, sender, attempt, logger } = setUpParts();
+    const hold = deferred<WebhookOutcome>();
+    sender.respondWith(hold.promise, hold.promise);
+    queue.enqueueBatch(aDeliveryTask({ attemptId: 'a1', endpointId: 'slow' }), aDeliveryTask({ attemptId: 'a2', endpointId: 'slow' }));
+    const sut = new DeliveryWorker(queue, attempt, logger, { ...SETTINGS, batchSize: 2, concurrency: 4 });
+
+    started(sut);
+    await settle();
+
+    expect(queue.inFlightSeen[1]).toEqual(new Map([['slow', 2]]));
+    hold.resolve(DELIVERED);
+  });
+
+  it('claims again as soon as a full worker frees a slot', async () => {
+    const { queue, sender, attempt, logger } = setUpParts();
+    const hold = deferred<WebhookOutcome>();
+    sender.respondWith(hold.promise);
+    queue.enqueueBatch(aDeliveryTask({ attemptId: 'a1' }));
+    const sut = new DeliveryWorker(queue, attempt, logger, { ...SETTINGS, batchSize: 1, concurrency: 1 });
+    started(sut);
+    await settle();
+    const claimsWhileFull = queue.claims.length;
+
+    hold.resolve(DELIVERED);
+    await settle();
+
+    expect(claimsWhileFull).toBe(1);
+    expect(queue.claims).toHaveLength(2);
   });
 });

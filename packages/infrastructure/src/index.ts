@@ -6,6 +6,7 @@ export * from './persistence/pg-message.repository';
 export * from './persistence/pg-delivery-queue';
 export * from './persistence/pg-tenancy.repositories';
 export * from './persistence/readiness';
+export * from './persistence/work-notifications';
 export * from './auth/oidc-access-token-verifier';
 export * from './auth/oidc-discovery';
 export * from './logging/pino-logger';

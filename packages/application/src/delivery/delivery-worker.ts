@@ -1,25 +1,36 @@
-import type { DeliveryQueue } from '../ports/delivery';
+import type { DeliveryQueue, DeliveryTask } from '../ports/delivery';
 import type { Logger } from '../ports/logger';
 import type { DeliveryAttempt } from './delivery-attempt';
 
 export interface DeliveryWorkerSettings {
+  /** Most attempts claimed by one query. */
   readonly batchSize: number;
+  /** Longest idle sleep; a poke ends it earlier. */
   readonly pollIntervalMs: number;
   readonly leaseMs: number;
+  /** Most deliveries in flight in this process. */
+  readonly concurrency: number;
+  /** Most deliveries in flight to one endpoint in this process, so one slow receiver cannot take every slot. */
+  readonly maxInFlightPerEndpoint: number;
 }
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /**
- * The delivery loop: claim due attempts, send them concurrently, record each
- * outcome, and sleep when there is nothing to do. `stop()` stops claiming and
- * waits for the deliveries in flight.
+ * The delivery loop. It keeps up to `concurrency` deliveries in flight: it
+ * claims due attempts whenever a slot is free, starts each one at once, and
+ * sleeps when nothing is due until the poll interval passes or `poke()` (new
+ * work, a freed slot) wakes it. `stop()` stops claiming and waits until every
+ * delivery in flight is recorded.
  */
 export class DeliveryWorker {
   private state: WorkerState = 'idle';
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
   private stopped: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly endpointsInFlight = new Map<string, number>();
+  private waitingForSlot = false;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -35,7 +46,11 @@ export class DeliveryWorker {
 
     this.state = 'running';
     this.loop = this.run();
-    this.logger.info('delivery worker started', { batchSize: this.settings.batchSize });
+    this.logger.info('delivery worker started', {
+      batchSize: this.settings.batchSize,
+      concurrency: this.settings.concurrency,
+      maxInFlightPerEndpoint: this.settings.maxInFlightPerEndpoint,
+    });
   }
 
   /** Ends an idle sleep early, e.g. when new work was just written. */
@@ -48,10 +63,11 @@ export class DeliveryWorker {
     if (this.state === 'running') {
       this.state = 'stopping';
       this.poke();
-      this.stopped = this.loop?.then(() => {
-        this.state = 'stopped';
-        this.logger.info('delivery worker stopped');
-      }) ?? null;
+      this.stopped =
+        this.loop?.then(() => {
+          this.state = 'stopped';
+          this.logger.info('delivery worker stopped');
+        }) ?? null;
     }
 
     await this.stopped;
@@ -59,36 +75,73 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     while (this.state === 'running') {
-      let claimed = 0;
-
-      try {
-        const tasks = await this.queue.claim(this.settings.batchSize, this.settings.leaseMs);
-        claimed = tasks.length;
-
-        // Every claimed attempt ends recorded or, if recording fails, is left in
-        // flight until its lease expires and another claim picks it up again.
-        await Promise.all(
-          tasks.map(async (task) => {
-            try {
-              await this.attempt.run(task);
-            } catch (error) {
-              this.logger.error('recording a delivery outcome failed', {
-                attemptId: task.attemptId,
-                messageId: task.messageId,
-                endpointId: task.endpointId,
-                error: describe(error),
-              });
-            }
-          }),
-        );
-      } catch (error) {
-        this.logger.error('claiming deliveries failed', { error: describe(error) });
+      const free = this.settings.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        this.waitingForSlot = true;
+        await this.sleep(this.settings.pollIntervalMs);
+        this.waitingForSlot = false;
+        continue;
       }
 
-      if (claimed < this.settings.batchSize) {
+      const limit = Math.min(this.settings.batchSize, free);
+      let tasks: DeliveryTask[];
+      try {
+        tasks = await this.queue.claim({
+          limit,
+          leaseMs: this.settings.leaseMs,
+          maxPerEndpoint: this.settings.maxInFlightPerEndpoint,
+          endpointsInFlight: this.endpointsInFlight,
+        });
+      } catch (error) {
+        this.logger.error('claiming deliveries failed', { error: describe(error) });
+        await this.sleep(this.settings.pollIntervalMs);
+        continue;
+      }
+
+      tasks.forEach((task) => this.launch(task));
+
+      // A short batch means nothing more is due (or every due endpoint is at its cap).
+      if (tasks.length < limit) {
         await this.sleep(this.settings.pollIntervalMs);
       }
     }
+
+    await Promise.all([...this.inFlight]);
+  }
+
+  private launch(task: DeliveryTask): void {
+    this.endpointsInFlight.set(task.endpointId, (this.endpointsInFlight.get(task.endpointId) ?? 0) + 1);
+
+    // Every claimed attempt ends recorded or, if recording fails, stays in
+    // flight until its lease expires and a later claim picks it up again.
+    const delivery = this.attempt
+      .run(task)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.logger.error('recording a delivery outcome failed', {
+            attemptId: task.attemptId,
+            messageId: task.messageId,
+            endpointId: task.endpointId,
+            error: describe(error),
+          });
+        },
+      )
+      .finally(() => {
+        const remaining = (this.endpointsInFlight.get(task.endpointId) ?? 1) - 1;
+        if (remaining === 0) {
+          this.endpointsInFlight.delete(task.endpointId);
+        } else {
+          this.endpointsInFlight.set(task.endpointId, remaining);
+        }
+        this.inFlight.delete(delivery);
+        // Only a loop that waits for a free slot wants to hear about it; an idle one waits for new work.
+        if (this.waitingForSlot) {
+          this.poke();
+        }
+      });
+
+    this.inFlight.add(delivery);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -21,9 +21,21 @@ export interface DeliveryResult {
   readonly durationMs: number;
 }
 
+export interface ClaimRequest {
+  readonly limit: number;
+  readonly leaseMs: number;
+  /** Most attempts of one endpoint this worker may hold at once. */
+  readonly maxPerEndpoint: number;
+  /** Attempts this worker already holds, by endpoint id; they count against `maxPerEndpoint`. */
+  readonly endpointsInFlight: ReadonlyMap<string, number>;
+}
+
 export abstract class DeliveryQueue {
-  /** Claims up to `limit` due attempts (pending and due, or in flight with an expired lease) for `leaseMs`. */
-  abstract claim(limit: number, leaseMs: number): Promise<DeliveryTask[]>;
+  /**
+   * Claims up to `limit` due attempts (pending and due, or in flight with an
+   * expired lease) for `leaseMs`, never taking an endpoint past `maxPerEndpoint`.
+   */
+  abstract claim(request: ClaimRequest): Promise<DeliveryTask[]>;
   abstract recordSuccess(task: DeliveryTask, result: DeliveryResult): Promise<void>;
   /** Puts the attempt back to pending, due after `delayMs` measured by the database clock. */
   abstract recordRetry(task: DeliveryTask, result: DeliveryResult, delayMs: number): Promise<void>;

@@ -1,4 +1,5 @@
 import {
+  type ClaimRequest,
   DeliveryQueue,
   type DeliveryResult,
   type DeliveryTask,
@@ -30,6 +31,8 @@ export interface RecordedExhaustion {
  */
 export class RecordingDeliveryQueue extends DeliveryQueue {
   readonly claims: ClaimCall[] = [];
+  /** Copy of the worker's per-endpoint in-flight counts at each claim. */
+  readonly inFlightSeen: Map<string, number>[] = [];
   readonly successes: { task: DeliveryTask; result: DeliveryResult }[] = [];
   readonly retries: RecordedRetry[] = [];
   readonly exhaustions: RecordedExhaustion[] = [];
@@ -44,8 +47,9 @@ export class RecordingDeliveryQueue extends DeliveryQueue {
     this.batches.push(tasks);
   }
 
-  async claim(limit: number, leaseMs: number): Promise<DeliveryTask[]> {
-    this.claims.push({ limit, leaseMs });
+  async claim(request: ClaimRequest): Promise<DeliveryTask[]> {
+    this.claims.push({ limit: request.limit, leaseMs: request.leaseMs });
+    this.inFlightSeen.push(new Map(request.endpointsInFlight));
 
     if (this.claimFailure !== null) {
       const failure = this.claimFailure;

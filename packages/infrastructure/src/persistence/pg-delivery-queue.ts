@@ -1,4 +1,4 @@
-import { type DeliveryResult, DeliveryQueue, type DeliveryTask } from '@pigeon/application';
+import { type ClaimRequest, type DeliveryResult, DeliveryQueue, type DeliveryTask } from '@pigeon/application';
 
 import type { DatabaseContext } from './transaction-context';
 
@@ -44,14 +44,31 @@ export class PgDeliveryQueue extends DeliveryQueue {
     super();
   }
 
-  async claim(limit: number, leaseMs: number): Promise<DeliveryTask[]> {
+  async claim(request: ClaimRequest): Promise<DeliveryTask[]> {
+    const busyIds = [...request.endpointsInFlight.keys()];
+    const busyCounts = busyIds.map((id) => request.endpointsInFlight.get(id) ?? 0);
+
+    // Locks a few more candidates than needed, then keeps per endpoint only as
+    // many as its free slots allow; the extra locked rows stay pending and are
+    // released when the statement ends. Window functions cannot share a SELECT
+    // with FOR UPDATE, hence the two steps.
     const rows = await this.db.query<ClaimRow>(
-      `WITH due AS (
-         SELECT id FROM attempts
+      `WITH candidates AS (
+         SELECT id, endpoint_id, next_attempt_at FROM attempts
          WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= now()
          ORDER BY next_attempt_at
-         LIMIT $1
+         LIMIT $1 * 4
          FOR UPDATE SKIP LOCKED
+       ),
+       ranked AS (
+         SELECT c.id, c.next_attempt_at,
+                row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS position,
+                coalesce(busy.in_flight, 0) AS in_flight
+         FROM candidates c
+         LEFT JOIN unnest($3::uuid[], $4::integer[]) AS busy (endpoint_id, in_flight) ON busy.endpoint_id = c.endpoint_id
+       ),
+       due AS (
+         SELECT id FROM ranked WHERE position + in_flight <= $5 ORDER BY next_attempt_at LIMIT $1
        )
        UPDATE attempts a
        SET status = 'in_flight',
@@ -61,7 +78,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
        WHERE a.id = due.id AND m.id = a.message_id AND e.id = a.endpoint_id AND et.id = m.event_type_id
        RETURNING a.id, a.claim_token, a.message_id, a.endpoint_id, m.app_id, a.attempt_number, e.url,
                  e.signing_secrets, et.name AS event_type_name, m.payload::text AS payload`,
-      [limit, leaseMs],
+      [request.limit, request.leaseMs, busyIds, busyCounts, request.maxPerEndpoint],
     );
 
     return rows.map((row) => ({

@@ -11,6 +11,7 @@ import type { Attempt, Message } from '@pigeon/domain';
 
 import { type AttemptRow, type MessageRow, toAttempt, toMessage } from './mappers';
 import type { DatabaseContext } from './transaction-context';
+import { notifyWorkers } from './work-notifications';
 
 interface MessageViewRow extends MessageRow {
   attempts_created: number;
@@ -100,7 +101,12 @@ export class PgMessageRepository extends MessageRepository {
         ],
       );
 
-      return { message, attemptsCreated: rows[0]?.attempts_created ?? 0, duplicate: false };
+      const attemptsCreated = rows[0]?.attempts_created ?? 0;
+      if (attemptsCreated > 0) {
+        await notifyWorkers(this.db);
+      }
+
+      return { message, attemptsCreated, duplicate: false };
     });
   }
 
