@@ -12,6 +12,7 @@ module.exports = {
     jestProject(here('packages/application'), 'application'),
     jestProject(here('packages/infrastructure'), 'infrastructure'),
     jestProject(here('packages/api'), 'api'),
+    jestProject(here('packages/client'), 'client'),
     jestProject(here('apps/server'), 'server'),
   ],
 };

@@ -15,7 +15,9 @@ function jestProject(packageDir, displayName, extra = {}) {
     testMatch: ['<rootDir>/test/**/*.spec.ts'],
     moduleNameMapper: {
       '^@pigeon/(domain|application|infrastructure|api)$': `${workspace}/packages/$1/src`,
+      '^@pigeon/client$': `${workspace}/packages/client/src/index.ts`,
     },
+    resolver: `${workspace}/test-support/jest-resolver.cjs`,
     transform: {
       '^.+\\.(t|j|mj)s$': [
         '@swc/jest',

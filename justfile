@@ -26,5 +26,15 @@ test: lint typecheck build
     pnpm exec jest --ci --json --outputFile=jest-results.json
     node scripts/jest-summary.mjs jest-results.json
 
+# Write docs/openapi.json from the server's routes and DTOs, then regenerate the client from it.
+openapi: && client
+    pnpm exec tsc -b
+    node scripts/write-openapi.mjs
+
+# Regenerate the typed API client in packages/client/src/generated from docs/openapi.json.
+client:
+    cd packages/client && pnpm exec openapi-ts --file openapi-ts.config.mjs --silent --no-log-file
+    pnpm exec tsc -b packages/client
+
 # What CI runs after installing dependencies.
 ci: test

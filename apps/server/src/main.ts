@@ -11,7 +11,7 @@ import { PIGEON_VERSION } from './version';
 const MODE_DESCRIPTIONS: Readonly<Record<ProcessMode, string>> = {
   serve: 'run the HTTP API and the delivery worker in one process; applies pending migrations first',
   api: 'run only the HTTP API (no migrations, no deliveries)',
-  worker: 'run only the delivery worker, with /health and /health/ready on PIGEON_LISTEN_ADDR',
+  worker: 'run only the delivery worker, with /health, /health/ready and /metrics on PIGEON_LISTEN_ADDR',
   migrate: 'apply pending database migrations and exit',
 };
 
@@ -52,6 +52,15 @@ async function runMode(mode: ProcessMode): Promise<void> {
   stopOnSignals(running);
 }
 
+function parsePort(value: string, option: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail(new Error(`${option} ${JSON.stringify(value)} is invalid: expected a port number from 1 to 65535`));
+  }
+
+  return port;
+}
+
 function fail(error: unknown): never {
   if (error instanceof ConfigError) {
     process.stderr.write(`pigeon: ${error.message}\n`);
@@ -80,12 +89,14 @@ program
   .addOption(new Option('--port <port>', 'API port on 127.0.0.1').env('PIGEON_DEV_PORT').default('3000'))
   .addOption(new Option('--db-port <port>', 'embedded PostgreSQL port on 127.0.0.1').env('PIGEON_DEV_DB_PORT').default('54329'))
   .addOption(new Option('--issuer-port <port>', 'embedded OpenID provider port on 127.0.0.1').env('PIGEON_DEV_ISSUER_PORT').default('3001'))
-  .action((options: { dataDir: string; port: string; dbPort: string; issuerPort: string }) =>
+  .addOption(new Option('--receiver-port <port>', 'example webhook receiver port on 127.0.0.1').env('PIGEON_DEV_RECEIVER_PORT').default('3002'))
+  .action((options: { dataDir: string; port: string; dbPort: string; issuerPort: string; receiverPort: string }) =>
     runDev({
       dataDir: options.dataDir,
-      port: Number(options.port),
-      dbPort: Number(options.dbPort),
-      issuerPort: Number(options.issuerPort),
+      port: parsePort(options.port, '--port'),
+      dbPort: parsePort(options.dbPort, '--db-port'),
+      issuerPort: parsePort(options.issuerPort, '--issuer-port'),
+      receiverPort: parsePort(options.receiverPort, '--receiver-port'),
     }).catch(fail),
   );
 

@@ -1,13 +1,15 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 
-import { createHttpApp } from '@pigeon/api';
+import { createHttpApp, type HttpAppOptions } from '@pigeon/api';
 import { createOidcConfig, createOrganization } from '@pigeon/domain';
 import { databaseIsReady, discoverJwksUrl, runMigrations, WorkListener } from '@pigeon/infrastructure';
 import type { INestApplication } from '@nestjs/common';
-import pino, { type Logger as Pino } from 'pino';
+import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 
 import type { PigeonConfig } from './config/config';
+import { startProbeServer } from './probe-server';
 import { buildRuntime, type Runtime } from './runtime';
+import { PIGEON_VERSION } from './version';
 
 export type ProcessMode = 'serve' | 'api' | 'worker' | 'migrate';
 
@@ -19,12 +21,15 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-export function createLogger(level: string): Pino {
-  return pino({
+/** Creates the process logger, which writes JSON lines to stdout, or to `destination` when given (tests capture lines that way). */
+export function createLogger(level: string, destination?: DestinationStream): Pino {
+  const options = {
     level,
     base: { service: 'pigeon' },
     redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
-  });
+  };
+
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 async function bootstrapOrganization(config: PigeonConfig, runtime: Runtime): Promise<void> {
@@ -50,26 +55,76 @@ async function bootstrapOrganization(config: PigeonConfig, runtime: Runtime): Pr
   }
 }
 
-/** A minimal listener for a worker process, so orchestrators can probe it like the API. */
-function startProbeServer(config: PigeonConfig, runtime: Runtime): Promise<Server> {
-  const server = createServer((request, response) => {
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    };
+/**
+ * Finds the admin organization: the one with the bootstrap slug, looked up once
+ * per process. None when bootstrapping is off or the slug names no organization,
+ * which turns the admin API off.
+ */
+async function resolveAdminOrganization(config: PigeonConfig, runtime: Runtime): Promise<string | null> {
+  if (!config.bootstrap.enabled) {
+    return null;
+  }
 
-    if (request.url === '/health') {
-      send(200, { status: 'healthy' });
-    } else if (request.url === '/health/ready') {
-      void databaseIsReady(runtime.db).then((ready) => send(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }));
-    } else {
-      send(404, { error: `no route for ${request.method ?? 'GET'} ${request.url ?? '/'}`, code: 'not_found' });
-    }
-  });
+  const organization = await runtime.organizations.findBySlug(config.bootstrap.orgSlug);
+  if (organization === null) {
+    runtime.logger.warn('admin API disabled: no organization has the bootstrap slug', { slug: config.bootstrap.orgSlug });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => resolve(server));
-  });
+    return null;
+  }
+
+  return organization.id;
+}
+
+/** Delay before the first retention run, so start-up is not slowed by a large backlog. */
+const RETENTION_FIRST_RUN_MS = 30_000;
+
+interface Scheduled {
+  stop(): Promise<void>;
+}
+
+/** Runs `task` after `firstDelayMs` and then every `intervalMs`, never two runs at once; `stop()` waits for a running one. */
+function schedule(intervalMs: number, firstDelayMs: number, task: () => Promise<void>, onError: (error: unknown) => void): Scheduled {
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const tick = (delayMs: number) => {
+    timer = setTimeout(() => {
+      running = task()
+        .catch(onError)
+        .finally(() => {
+          running = null;
+          if (!stopped) {
+            tick(intervalMs);
+          }
+        });
+    }, delayMs);
+    timer.unref();
+  };
+  tick(Math.min(firstDelayMs, intervalMs));
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
+      await running;
+    },
+  };
+}
+
+/** Builds the HTTP API's options from a runtime. `pigeon serve`, `pigeon api` and the OpenAPI export share them. */
+export function httpAppOptions(runtime: Runtime, logger: Pino): HttpAppOptions {
+  return {
+    commands: runtime.commands,
+    queries: runtime.queries,
+    tokenVerifier: runtime.tokenVerifier,
+    readiness: { isReady: () => databaseIsReady(runtime.db) },
+    logger,
+    metrics: runtime.metrics,
+    version: PIGEON_VERSION,
+  };
 }
 
 function listenUrl(host: string, port: number): string {
@@ -96,22 +151,24 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
   let url: string | null = null;
 
   if (mode === 'serve' || mode === 'api') {
-    app = await createHttpApp({
-      commands: runtime.commands,
-      queries: runtime.queries,
-      tokenVerifier: runtime.tokenVerifier,
-      readiness: { isReady: () => databaseIsReady(runtime.db) },
-      logger,
-    });
+    const adminOrgId = await resolveAdminOrganization(config, runtime);
+    app = await createHttpApp({ ...httpAppOptions(runtime, logger), adminOrgId });
     await app.listen(config.listen.port, config.listen.host);
     url = listenUrl(config.listen.host, config.listen.port);
     runtime.logger.info('http server listening', { url });
   }
   if (mode === 'worker') {
-    probe = await startProbeServer(config, runtime);
+    probe = await startProbeServer({
+      host: config.listen.host,
+      port: config.listen.port,
+      isReady: () => databaseIsReady(runtime.db),
+      metrics: runtime.metrics,
+      logger: runtime.logger,
+    });
     url = listenUrl(config.listen.host, config.listen.port);
   }
   let listener: WorkListener | null = null;
+  let retention: Scheduled | null = null;
   if (mode === 'serve' || mode === 'worker') {
     listener = new WorkListener({
       databaseUrl: config.databaseUrl,
@@ -120,6 +177,9 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
     });
     await listener.start();
     runtime.worker.start();
+    retention = schedule(config.worker.cleanupIntervalSeconds * 1000, RETENTION_FIRST_RUN_MS, async () => {
+      await runtime.retention.runOnce();
+    }, (error) => runtime.logger.error('retention run failed', { error: String(error) }));
   }
 
   return {
@@ -129,6 +189,7 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
       // Stop taking new work first, then let in-flight deliveries finish, then close connections.
       await app?.close();
       await listener?.stop();
+      await retention?.stop();
       await runtime.worker.stop();
       await new Promise<void>((resolve) => (probe ? probe.close(() => resolve()) : resolve()));
       runtime.sender.close();

@@ -33,6 +33,7 @@ import {
   ListMessagesHandler,
   ListMessagesQuery,
   QueryBus,
+  RetentionJob,
   SendMessageCommand,
   SendMessageHandler,
   SystemClock,
@@ -43,6 +44,7 @@ import {
   UpdateEventTypeCommand,
   UpdateEventTypeHandler,
 } from '@pigeon/application';
+import { requestLogFields } from '@pigeon/api';
 import { RetryPolicy } from '@pigeon/domain';
 import {
   createDataSource,
@@ -57,12 +59,19 @@ import {
   PgMessageRepository,
   PgOidcConfigRepository,
   PgOrganizationRepository,
+  PgQueueDepth,
+  PgRetentionStore,
   PgTransactionRunner,
   PinoLogger,
+  PrometheusMetrics,
+  QUEUE_DEPTH_CAP,
 } from '@pigeon/infrastructure';
 import type { Logger as Pino } from 'pino';
 
 import type { PigeonConfig } from './config/config';
+import { registerOperationsHandlers } from './operations-wiring';
+import { registerStatsHandlers } from './stats-wiring';
+import { registerTenancyHandlers } from './tenancy-wiring';
 import { PIGEON_VERSION } from './version';
 
 /** Everything a Pigeon process is made of, wired once; each command starts the parts it needs. */
@@ -73,15 +82,23 @@ export interface Runtime {
   readonly tokenVerifier: OidcAccessTokenVerifier;
   readonly organizations: PgOrganizationRepository;
   readonly worker: DeliveryWorker;
+  readonly retention: RetentionJob;
   readonly sender: HttpWebhookSender;
   readonly logger: PinoLogger;
+  readonly metrics: PrometheusMetrics;
 }
 
 export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: string): Runtime {
-  const logger = new PinoLogger(pino);
+  const logger = new PinoLogger(pino, requestLogFields);
   const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 10, applicationName });
   const db = new DatabaseContext(dataSource);
   const clock = new SystemClock();
+  const queueDepth = new PgQueueDepth(db, QUEUE_DEPTH_CAP);
+  const metrics = new PrometheusMetrics({
+    countDueAttempts: () => queueDepth.countDue(),
+    queueDepthCap: QUEUE_DEPTH_CAP,
+    logger: logger.child({ component: 'metrics' }),
+  });
 
   const applications = new PgApplicationRepository(db);
   const eventTypes = new PgEventTypeRepository(db);
@@ -103,7 +120,7 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     .register(DeleteEndpointCommand, new DeleteEndpointHandler(applications, endpoints))
     .register(
       SendMessageCommand,
-      new SendMessageHandler(applications, eventTypes, messages, clock, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }),
+      new SendMessageHandler(applications, eventTypes, messages, clock, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }, metrics),
     );
 
   const queries = new QueryBus()
@@ -117,7 +134,11 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     .register(GetMessageQuery, new GetMessageHandler(applications, messages))
     .register(ListAttemptsQuery, new ListAttemptsHandler(applications, messages));
 
-  const tokenVerifier = new OidcAccessTokenVerifier(new PgOidcConfigRepository(db), {
+  registerTenancyHandlers(commands, queries, db, clock, config);
+  registerOperationsHandlers(commands, queries, db, clock, { applications, endpoints, messages });
+  registerStatsHandlers(queries, db, { applications, eventTypes, endpoints });
+
+  const tokenVerifier = new OidcAccessTokenVerifier(new PgOidcConfigRepository(db), clock, logger.child({ component: 'token-verifier' }), {
     jwksCacheTtlMs: config.jwksCacheTtlSeconds * 1000,
     jwksTimeoutMs: 5000,
     clockToleranceSeconds: 60,
@@ -142,7 +163,7 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     httpTimeoutMs: settings.httpTimeoutSeconds * 1000,
     userAgent: `Pigeon/${PIGEON_VERSION}`,
     autoDisableThreshold: settings.autoDisableThreshold,
-  });
+  }, Math.random, metrics);
   const worker = new DeliveryWorker(queue, attempt, workerLogger, {
     batchSize: settings.batchSize,
     concurrency: settings.concurrency,
@@ -151,8 +172,15 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     leaseMs: settings.leaseSeconds * 1000,
   });
 
+  const retention = new RetentionJob(new PgRetentionStore(db), logger.child({ component: 'retention' }), {
+    retentionDays: config.retentionDays,
+    batchSize: 500,
+    maxBatchesPerRun: 200,
+  });
+
   return {
     db,
+    retention,
     commands,
     queries,
     tokenVerifier,
@@ -160,5 +188,6 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     worker,
     sender,
     logger,
+    metrics,
   };
 }

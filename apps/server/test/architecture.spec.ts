@@ -45,6 +45,7 @@ describe('layer import rule', () => {
     ['packages/infrastructure/src/probe.ts', "import { ApiModule } from '@pigeon/api';\nexport const x = ApiModule;\n"],
     ['packages/api/src/probe.ts', "import { PgAuditLog } from '@pigeon/infrastructure';\nexport const x = PgAuditLog;\n"],
     ['packages/api/src/probe.ts', "import { x } from '../../domain/src/errors';\nexport const y = x;\n"],
+    ['packages/client/src/probe.ts', "import { isUuid } from '@pigeon/domain';\nexport const x = isUuid;\n"],
   ])('rejects the import in %s', async (file, source) => {
     const errors = await importErrors(file, source);
 

@@ -84,6 +84,29 @@ describe('loadConfig', () => {
     expect(sut.worker.allowedCidrs).toEqual(['10.0.0.0/8', 'fd00::/8']);
   });
 
+  it('turns subdomain tenancy off without a base domain', () => {
+    const sut = loadConfig(BASE);
+
+    expect(sut.baseDomain).toBeNull();
+  });
+
+  it('reads the base domain in lowercase', () => {
+    const sut = loadConfig({ ...BASE, PIGEON_BASE_DOMAIN: 'Pigeon.Example.com' });
+
+    expect(sut.baseDomain).toBe('pigeon.example.com');
+  });
+
+  it.each([['https://pigeon.example.com'], ['pigeon.example.com:443'], ['pigeon.example.com/ui'], ['-pigeon.example.com'], ['pigeon..example.com']])(
+    'rejects the base domain %s',
+    (value) => {
+      const problems = problemsOf({ ...BASE, PIGEON_BASE_DOMAIN: value });
+
+      expect(problems).toEqual([
+        `PIGEON_BASE_DOMAIN=${JSON.stringify(value)} is invalid: expected a domain name such as pigeon.example.com, without scheme, port or path`,
+      ]);
+    },
+  );
+
   it('reports every problem in the error message', () => {
     expect(() => loadConfig({ PIGEON_WORKER_BATCH_SIZE: '0' })).toThrow(
       /invalid configuration:\n {2}- DATABASE_URL is missing.*\n {2}- PIGEON_WORKER_BATCH_SIZE="0" is invalid/s,

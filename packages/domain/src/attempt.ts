@@ -27,6 +27,8 @@ export interface DeadLetter {
   readonly appId: string;
   readonly lastResponseCode: number | null;
   readonly lastResponseBody: string | null;
+  /** Short reason of the last try when no HTTP response was received, such as `connection refused`. */
+  readonly lastError: string | null;
   readonly deadLetteredAt: Date;
   readonly replayedAt: Date | null;
 }

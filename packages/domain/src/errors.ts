@@ -7,6 +7,7 @@ export type PigeonErrorCode =
   | 'validation_failed'
   | 'not_found'
   | 'version_conflict'
+  | 'conflict'
   | 'unauthenticated'
   | 'forbidden'
   | 'auth_unavailable';
@@ -31,6 +32,11 @@ export class PigeonError extends Error {
 
   static versionConflict(): PigeonError {
     return new PigeonError('version_conflict', 'conflict: resource was modified by another request');
+  }
+
+  /** The request is valid but the resource's current state forbids it (409), e.g. deleting what others still use. */
+  static conflict(message: string): PigeonError {
+    return new PigeonError('conflict', message);
   }
 }
 

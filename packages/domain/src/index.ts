@@ -13,4 +13,5 @@ export * from './event-type';
 export * from './endpoint';
 export * from './message';
 export * from './attempt';
+export * from './redelivery';
 export * from './organization';

@@ -13,6 +13,8 @@ export interface PigeonConfig {
     readonly audience: string;
     readonly jwksUrl: string;
   };
+  /** Domain under which `<slug>.<base domain>` serves an organization's sign-in settings, or null when subdomains are off. */
+  readonly baseDomain: string | null;
   readonly jwksCacheTtlSeconds: number;
   readonly idempotencyTtlSeconds: number;
   readonly retentionDays: number;
@@ -140,6 +142,26 @@ function isUrl(value: string): boolean {
   }
 }
 
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Reads PIGEON_BASE_DOMAIN: a bare DNS name such as `pigeon.example.com`, stored in lowercase because hosts compare case-insensitively. */
+function parseBaseDomain(reader: Reader): string | null {
+  const raw = reader.text('PIGEON_BASE_DOMAIN', '');
+  const value = raw.trim().toLowerCase();
+  if (value === '') {
+    return null;
+  }
+  if (!DNS_NAME.test(value)) {
+    reader.problems.push(
+      `PIGEON_BASE_DOMAIN=${JSON.stringify(raw)} is invalid: expected a domain name such as pigeon.example.com, without scheme, port or path`,
+    );
+
+    return null;
+  }
+
+  return value;
+}
+
 const DAY = 86_400;
 
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
@@ -190,6 +212,7 @@ export function loadConfig(env: Env = process.env): PigeonConfig {
       audience,
       jwksUrl,
     },
+    baseDomain: parseBaseDomain(reader),
     jwksCacheTtlSeconds: reader.integer('PIGEON_JWKS_CACHE_TTL_SECS', 3600, 1, 7 * DAY, 'seconds'),
     idempotencyTtlSeconds: reader.integer('PIGEON_IDEMPOTENCY_TTL_SECS', DAY, 1, 30 * DAY, 'seconds'),
     retentionDays: reader.integer('PIGEON_RETENTION_DAYS', 30, 0, 3650, 'days; 0 keeps everything'),

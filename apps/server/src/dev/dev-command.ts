@@ -13,6 +13,7 @@ export interface DevOptions {
   readonly port: number;
   readonly dbPort: number;
   readonly issuerPort: number;
+  readonly receiverPort: number;
 }
 
 /** Audience (and UI client id) of the embedded provider's tokens. */
@@ -28,23 +29,26 @@ function assertPortFree(port: number, variable: string): Promise<void> {
   });
 }
 
-function usage(base: string, receiverUrl: string, token: string): string {
+function usage(base: string, receiverUrl: string, token: string, dataDir: string): string {
   const auth = `-H "Authorization: Bearer $PIGEON_TOKEN" -H 'Content-Type: application/json'`;
   const pick = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id'`;
+  const pickSecret = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).signing_secret'`;
 
   return [
     '',
-    `Pigeon is running at ${base} (data in the directory given by PIGEON_DATA_DIR).`,
+    `Pigeon is running at ${base} (data in ${dataDir}).`,
     'Copy these into another terminal to create an application, an event type and an endpoint, and send a message:',
     '',
     `export PIGEON_TOKEN=${token}`,
     `APP=$(curl -s -X POST ${base}/api/v1/applications ${auth} -d "{\\"name\\":\\"Demo\\",\\"uid\\":\\"demo-$RANDOM\\"}" | ${pick}); echo "application $APP"`,
     `EVENT_TYPE=$(curl -s -X POST ${base}/api/v1/applications/$APP/event-types ${auth} -d '{"name":"order.created"}' | ${pick}); echo "event type $EVENT_TYPE"`,
-    `ENDPOINT=$(curl -s -X POST ${base}/api/v1/applications/$APP/endpoints ${auth} -d "{\\"url\\":\\"${receiverUrl}\\",\\"event_type_ids\\":[\\"$EVENT_TYPE\\"]}" | ${pick}); echo "endpoint $ENDPOINT"`,
+    `ENDPOINT_JSON=$(curl -s -X POST ${base}/api/v1/applications/$APP/endpoints ${auth} -d "{\\"url\\":\\"${receiverUrl}\\",\\"event_type_ids\\":[\\"$EVENT_TYPE\\"]}")`,
+    `ENDPOINT=$(echo "$ENDPOINT_JSON" | ${pick}); ENDPOINT_SECRET=$(echo "$ENDPOINT_JSON" | ${pickSecret}); echo "endpoint $ENDPOINT, signing secret $ENDPOINT_SECRET (shown only at creation)"`,
     `MESSAGE=$(curl -s -X POST ${base}/api/v1/applications/$APP/messages ${auth} -d "{\\"event_type_id\\":\\"$EVENT_TYPE\\",\\"payload\\":{\\"order_id\\":1234,\\"amount\\":99.5}}" | ${pick}); echo "message $MESSAGE"`,
     `sleep 2; curl -s ${base}/api/v1/applications/$APP/messages/$MESSAGE/attempts ${auth}; echo`,
     '',
-    'The example receiver prints each webhook it gets in this terminal. `pigeon token` prints a fresh token (tokens last an hour).',
+    'The example receiver prints each webhook it gets in this terminal. Tokens last an hour:',
+    '`npm run token` in the repository root (or `node apps/server/dist/main.js token`) prints a fresh one.',
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');
@@ -53,7 +57,7 @@ function usage(base: string, receiverUrl: string, token: string): string {
 /** Runs `pigeon dev`: embedded PostgreSQL and OpenID provider, an example receiver and `serve`, all on 127.0.0.1. */
 export async function runDev(options: DevOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
-  const receiverPort = Number(process.env.PIGEON_DEV_RECEIVER_PORT ?? options.port + 2);
+  const receiverPort = options.receiverPort;
   const print = (line: string) => process.stdout.write(`${line}\n`);
 
   try {
@@ -108,7 +112,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     throw error;
   }
 
-  print(usage(running.url ?? `http://127.0.0.1:${options.port}`, receiverUrl, token));
+  print(usage(running.url ?? `http://127.0.0.1:${options.port}`, receiverUrl, token, dataDir));
 
   let stopping = false;
   const onSignal = () => {

@@ -173,7 +173,7 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
     },
   };
 
-  const provider = new Provider(issuerUrl, configuration);
+  const provider = await withoutWarnings(EXPECTED_WARNINGS, () => new Provider(issuerUrl, configuration));
   const server = http.createServer(provider.callback());
   await listen(server, port, host);
 
@@ -295,23 +295,32 @@ function requestedSubject(ctx: KoaContextWithOIDC): string | undefined {
 }
 
 /**
- * Imports oidc-provider, which is ES-module-only. Version 9.13.3 warns on
- * import that Node 20 is unsupported. The issuer tests pass on Node 20.20,
- * so this drops that single warning.
+ * Runs `work` with console warnings that contain any of `fragments` dropped.
+ * oidc-provider 9.13.3 warns that Node 20 is unsupported (its tests pass on
+ * Node 20.20) and that the in-memory adapter and dev interactions are for
+ * development only, which is exactly what `pigeon dev` uses them for.
  */
-async function importOidcProvider(): Promise<typeof import('oidc-provider')> {
+async function withoutWarnings<T>(fragments: readonly string[], work: () => Promise<T> | T): Promise<T> {
   const originalWarn = console.warn;
   console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime')) {
+    if (typeof args[0] === 'string' && fragments.some((fragment) => (args[0] as string).includes(fragment))) {
       return;
     }
     originalWarn.apply(console, args);
   };
+
   try {
-    return await import('oidc-provider');
+    return await work();
   } finally {
     console.warn = originalWarn;
   }
+}
+
+const EXPECTED_WARNINGS = ['oidc-provider WARNING: Unsupported runtime', 'in-memory adapter', 'devInteractions'];
+
+/** Imports oidc-provider, which is ES-module-only. */
+function importOidcProvider(): Promise<typeof import('oidc-provider')> {
+  return withoutWarnings(EXPECTED_WARNINGS, () => import('oidc-provider'));
 }
 
 function readOrCreateSigningKeys(dataDir: string): SigningKeySet {

@@ -17,6 +17,7 @@ describe('tenant isolation', () => {
   let eventTypeId: string;
   let endpointId: string;
   let messageId: string;
+  let attemptId: string;
 
   beforeAll(async () => {
     pigeon = await startPigeon();
@@ -42,6 +43,7 @@ describe('tenant isolation', () => {
     ).json.id;
     messageId = (await pigeon.request('POST', `/api/v1/applications/${appId}/messages`, { event_type_id: eventTypeId, payload: { a: 1 } }))
       .json.id;
+    attemptId = (await pigeon.request('GET', `/api/v1/applications/${appId}/messages/${messageId}/attempts`)).json[0].id;
   });
 
   afterAll(async () => {
@@ -71,6 +73,17 @@ describe('tenant isolation', () => {
       ['POST', `${app}/messages`, { event_type_id: eventTypeId, payload: { stolen: true } }],
       ['GET', `${app}/messages/${messageId}`, undefined],
       ['GET', `${app}/messages/${messageId}/attempts`, undefined],
+      ['POST', `${app}/messages/${messageId}/retrigger`, undefined],
+      ['POST', `${app}/attempts/${attemptId}/retry`, undefined],
+      ['GET', `${app}/dead-letters`, undefined],
+      ['GET', `${app}/dead-letters/${attemptId}`, undefined],
+      ['POST', `${app}/dead-letters/${attemptId}/replay`, undefined],
+      ['POST', `${app}/endpoints/${endpointId}/rotate`, undefined],
+      ['DELETE', `${app}/endpoints/${endpointId}/secrets/0`, undefined],
+      ['POST', `${app}/endpoints/${endpointId}/test`, undefined],
+      ['GET', `${app}/stats`, undefined],
+      ['GET', `${app}/event-types/${eventTypeId}/stats`, undefined],
+      ['GET', `${app}/endpoints/${endpointId}/stats`, undefined],
     ];
   };
 
@@ -99,6 +112,7 @@ describe('tenant isolation', () => {
     const messages = await pigeon.request('GET', `/api/v1/applications/${appId}/messages`);
 
     expect(app.json).toMatchObject({ name: 'Mine', version: 1 });
+    expect((await pigeon.request('GET', `/api/v1/applications/${appId}/endpoints/${endpointId}`)).json.signing_secrets_masked).toHaveLength(1);
     expect(eventTypes.json.items.map((item: { name: string }) => item.name)).toEqual(['mine.created']);
     expect(endpoints.json.total).toBe(1);
     expect(messages.json.total).toBe(1);

@@ -1,4 +1,6 @@
-import { loadConfig } from '../../src/config/config';
+import type { Logger as Pino } from 'pino';
+
+import { loadConfig, type PigeonConfig } from '../../src/config/config';
 import { createLogger, type RunningProcess, startProcess } from '../../src/processes';
 import { createTestDatabase, type TestDatabase } from '../../../../test-support/database';
 import { freePort } from '../../../../test-support/free-port';
@@ -9,6 +11,8 @@ export interface PigeonUnderTest {
   readonly baseUrl: string;
   readonly issuer: TestIssuer;
   readonly database: TestDatabase;
+  /** The configuration the process runs with, to start more processes on the same database. */
+  readonly config: PigeonConfig;
   readonly process: RunningProcess;
   /** Sends a request with the bootstrap organization's token unless `token` is given (null sends none). */
   request(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse>;
@@ -31,7 +35,14 @@ export interface ApiResponse {
   readonly json: any;
 }
 
-export async function startPigeon(env: Record<string, string> = {}): Promise<PigeonUnderTest> {
+/** How to start Pigeon; by default `pigeon serve` with a silent logger. */
+export interface StartOptions {
+  /** `api` applies the migrations with `pigeon migrate` first, since that mode does not. */
+  readonly mode?: 'serve' | 'api';
+  readonly logger?: Pino;
+}
+
+export async function startPigeon(env: Record<string, string> = {}, options: StartOptions = {}): Promise<PigeonUnderTest> {
   const issuer = await startTestIssuer();
   const database = await createTestDatabase();
   const port = await freePort();
@@ -45,7 +56,11 @@ export async function startPigeon(env: Record<string, string> = {}): Promise<Pig
     PIGEON_WORKER_POLL_INTERVAL_MS: '50',
     ...env,
   });
-  const running = await startProcess('serve', config, createLogger(process.env.PIGEON_TEST_LOG_LEVEL ?? 'silent'));
+  const logger = options.logger ?? createLogger(process.env.PIGEON_TEST_LOG_LEVEL ?? 'silent');
+  if (options.mode === 'api') {
+    await (await startProcess('migrate', config, logger)).stop();
+  }
+  const running = await startProcess(options.mode ?? 'serve', config, logger);
   const baseUrl = `http://127.0.0.1:${port}`;
   const defaultToken = issuer.token();
 
@@ -53,6 +68,7 @@ export async function startPigeon(env: Record<string, string> = {}): Promise<Pig
     baseUrl,
     issuer,
     database,
+    config,
     process: running,
     async request(method, path, body, options = {}) {
       const token = options.token === undefined ? defaultToken : options.token;

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   type Actor,
   CommandBus,
@@ -12,9 +13,13 @@ import {
 
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { CreateApplicationRequest, UpdateApplicationRequest } from '../dto/requests.dto';
+import { ApplicationResponse, PaginatedApplicationResponse } from '../dto/responses.dto';
+import { ApiErrorResponses, ApiPageQuery, ApiUuidParams } from '../http/openapi';
 import { parseOptionalText, parsePage, UuidPipe } from '../http/validation';
 import { applicationResponse, pageResponse } from '../presenters/responses';
 
+@ApiTags('applications')
+@ApiBearerAuth()
 @Controller('api/v1/applications')
 export class ApplicationsController {
   constructor(
@@ -24,6 +29,9 @@ export class ApplicationsController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ operationId: 'create_application', summary: 'Create an application' })
+  @ApiCreatedResponse({ type: ApplicationResponse })
+  @ApiErrorResponses(400, 401, 413, 415, 503)
   async create(@CurrentActor() actor: Actor, @Body() body: CreateApplicationRequest) {
     const application = await this.commands.execute(new CreateApplicationCommand(body.name, body.uid), actor);
 
@@ -31,6 +39,16 @@ export class ApplicationsController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'list_applications', summary: 'List applications, newest first' })
+  @ApiPageQuery()
+  @ApiQuery({
+    name: 'search',
+    required: false,
+    description: 'Case-insensitive substring of the name or uid.',
+    schema: { type: 'string', maxLength: 256 },
+  })
+  @ApiOkResponse({ type: PaginatedApplicationResponse })
+  @ApiErrorResponses(400, 401, 503)
   async list(@CurrentActor() actor: Actor, @Query() query: Record<string, unknown>) {
     const search = parseOptionalText('search', query.search);
     const page = await this.queries.execute(new ListApplicationsQuery(parsePage(query), search), actor);
@@ -39,11 +57,19 @@ export class ApplicationsController {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'get_application', summary: 'Get an application' })
+  @ApiUuidParams('id')
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiErrorResponses(400, 401, 404, 503)
   async get(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string) {
     return applicationResponse(await this.queries.execute(new GetApplicationQuery(id), actor));
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'update_application', summary: 'Rename an application' })
+  @ApiUuidParams('id')
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiErrorResponses(400, 401, 404, 409, 413, 415, 503)
   async update(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string, @Body() body: UpdateApplicationRequest) {
     const application = await this.commands.execute(new UpdateApplicationCommand(id, body.name, body.version), actor);
 
@@ -52,6 +78,10 @@ export class ApplicationsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'delete_application', summary: 'Delete an application with everything it contains' })
+  @ApiUuidParams('id')
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrorResponses(400, 401, 404, 503)
   async delete(@CurrentActor() actor: Actor, @Param('id', UuidPipe) id: string): Promise<void> {
     await this.commands.execute(new DeleteApplicationCommand(id), actor);
   }

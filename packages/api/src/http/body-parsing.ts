@@ -58,6 +58,13 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
         return;
       }
 
+      if (nestingDepth(text) > MAX_JSON_DEPTH) {
+        pigeonRequest.bodyProblem = HttpProblem.badRequest(`JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+        next();
+
+        return;
+      }
+
       try {
         pigeonRequest.body = JSON.parse(text);
       } catch (parseError) {
@@ -67,6 +74,40 @@ export function jsonBodyParser(limitBytes: number): RequestHandler {
       next();
     });
   };
+}
+
+/**
+ * Deepest nesting of objects and arrays a body may have. Validation and
+ * serialisation recurse per level, so an unbounded depth could exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Returns the deepest nesting of `[` and `{` in JSON text, ignoring brackets inside strings. */
+export function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+
+  for (let index = 0; index < json.length; index += 1) {
+    const char = json.charCodeAt(index);
+
+    if (inString) {
+      if (char === 0x5c) {
+        index += 1;
+      } else if (char === 0x22) {
+        inString = false;
+      }
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (char === 0x5d || char === 0x7d) {
+      depth -= 1;
+    }
+  }
+
+  return deepest;
 }
 
 /** Uses the caller's `x-request-id` when it is short visible ASCII, otherwise a new UUID, and echoes it. */

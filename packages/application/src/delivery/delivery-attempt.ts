@@ -3,6 +3,7 @@ import { pigeonSignatureHeader, type RetryPolicy, standardWebhookSignatureHeader
 import type { Clock } from '../ports/clock';
 import type { DeliveryQueue, DeliveryResult, DeliveryTask, WebhookOutcome, WebhookSender } from '../ports/delivery';
 import type { Logger } from '../ports/logger';
+import { type Metrics, NoopMetrics } from '../ports/metrics';
 
 export interface DeliverySettings {
   readonly httpTimeoutMs: number;
@@ -24,6 +25,7 @@ export class DeliveryAttempt {
     private readonly logger: Logger,
     private readonly settings: DeliverySettings,
     private readonly random: () => number = Math.random,
+    private readonly metrics: Metrics = new NoopMetrics(),
   ) {}
 
   async run(task: DeliveryTask): Promise<WebhookOutcome> {
@@ -61,7 +63,10 @@ export class DeliveryAttempt {
       durationMs: result.durationMs,
     };
 
+    const durationSeconds = result.durationMs / 1000;
+
     if (outcome.kind === 'delivered') {
+      this.metrics.deliveryFinished('succeeded', durationSeconds);
       await this.queue.recordSuccess(task, result);
       this.logger.debug('delivery succeeded', fields);
 
@@ -70,6 +75,7 @@ export class DeliveryAttempt {
 
     const gone = outcome.kind === 'rejected' && outcome.statusCode === 410;
     if (gone || this.retryPolicy.isExhausted(task.attemptNumber)) {
+      this.metrics.deliveryFinished('dead_lettered', durationSeconds);
       await this.queue.recordExhausted(task, result, {
         disableEndpoint: gone,
         autoDisableThreshold: this.settings.autoDisableThreshold,
@@ -82,6 +88,7 @@ export class DeliveryAttempt {
     const retryAfter = outcome.kind === 'rejected' ? outcome.retryAfterSeconds : null;
     const delayMs = this.retryPolicy.delayAfterTry(task.attemptNumber, this.random(), retryAfter);
 
+    this.metrics.deliveryFinished('failed', durationSeconds);
     await this.queue.recordRetry(task, result, delayMs);
     this.logger.warn('delivery failed, will retry', { ...fields, error: result.error, retryInMs: delayMs });
   }

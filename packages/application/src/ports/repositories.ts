@@ -1,4 +1,4 @@
-import type { Application, Attempt, DeadLetter, Endpoint, EventType, Message, OidcConfig, Organization } from '@pigeon/domain';
+import type { Application, Attempt, Endpoint, EventType, Message, OidcConfig, Organization } from '@pigeon/domain';
 
 import type { Page, PageRequest } from './pagination';
 
@@ -75,10 +75,6 @@ export abstract class MessageRepository {
   abstract listInApp(appId: string, page: PageRequest, filters: MessageFilters): Promise<Page<MessageView>>;
   /** Attempts of a message of the application, by attempt number; empty for a foreign message. */
   abstract listAttempts(appId: string, messageId: string): Promise<Attempt[]>;
-}
-
-export abstract class DeadLetterRepository {
-  abstract findInApp(appId: string, id: string): Promise<DeadLetter | null>;
 }
 
 export abstract class OrganizationRepository {

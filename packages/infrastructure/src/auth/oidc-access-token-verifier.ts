@@ -1,19 +1,33 @@
-import { AccessTokenVerifier, type Actor, OidcConfigRepository } from '@pigeon/application';
-import { PigeonError } from '@pigeon/domain';
-import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
-import { JwksClient } from 'jwks-rsa';
+import { AccessTokenVerifier, type Actor, type Clock, type Logger, OidcConfigRepository } from '@pigeon/application';
+import { type OidcConfig, PigeonError } from '@pigeon/domain';
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify, type ProtectedHeaderParameters } from 'jose';
+
+import { JwksCache, type JwksKeySet } from './jwks-cache';
 
 /**
- * Asymmetric algorithms only: `none` and HMAC are refused, because a JWKS is
- * public and an HMAC "key" taken from it would let anyone sign tokens.
+ * Accepted token algorithms, all asymmetric. `none` and HMAC are rejected
+ * because a JWKS is public, so an HMAC key taken from it would let anyone sign
+ * tokens.
  */
-// NOTE: EdDSA is left out because jsonwebtoken 9 cannot verify it.
-export const ALLOWED_ALGORITHMS: readonly Algorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+export const ALLOWED_ALGORITHMS: readonly string[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 export interface TokenVerifierOptions {
   /** How long fetched keys are trusted, in milliseconds. */
   readonly jwksCacheTtlMs: number;
+  /** Time limit of one JWKS request, in milliseconds. */
   readonly jwksTimeoutMs: number;
+  /** Leeway for `exp` and `nbf`, in seconds. */
   readonly clockToleranceSeconds: number;
 }
 
@@ -21,31 +35,37 @@ function unauthenticated(reason: string): PigeonError {
   return new PigeonError('unauthenticated', reason);
 }
 
-/** Verifies tokens of any organization: the token's `iss` and `aud` select the OIDC config, whose JWKS gives the key. */
+/**
+ * Verifies tokens of any organization: the token's `iss` and `aud` select the
+ * OIDC config, whose JWKS gives the key. Messages of the errors it throws are
+ * short and never contain the token or a part of it.
+ */
 export class OidcAccessTokenVerifier extends AccessTokenVerifier {
-  private readonly clients = new Map<string, JwksClient>();
+  private readonly jwks: JwksCache;
 
   constructor(
     private readonly configs: OidcConfigRepository,
+    private readonly clock: Clock,
+    logger: Logger,
     private readonly options: TokenVerifierOptions,
   ) {
     super();
+    this.jwks = new JwksCache(clock, logger, {
+      ttlMs: options.jwksCacheTtlMs,
+      timeoutMs: options.jwksTimeoutMs,
+      algorithms: ALLOWED_ALGORITHMS,
+    });
   }
 
   async verify(token: string): Promise<Actor> {
-    const decoded = jwt.decode(token, { complete: true });
-    if (decoded === null || typeof decoded.payload === 'string') {
-      throw unauthenticated('malformed token');
+    const { header, claims } = decode(token);
+    if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.includes(header.alg)) {
+      throw unauthenticated('token algorithm is not allowed');
     }
 
-    const { header, payload } = decoded;
-    if (!ALLOWED_ALGORITHMS.includes(header.alg as Algorithm)) {
-      throw unauthenticated(`token algorithm ${String(header.alg)} is not allowed`);
-    }
-
-    const config = await this.matchConfig(payload);
-    const key = await this.signingKey(config.jwksUrl, header.kid);
-    const verified = this.verifySignature(token, key, config.issuerUrl, config.audience);
+    const config = await this.matchConfig(claims);
+    const keySet = await this.jwks.current(config.jwksUrl);
+    const verified = await this.verifyWithRefetch(token, header, config, keySet);
 
     if (typeof verified.sub !== 'string' || verified.sub === '') {
       throw unauthenticated('token has no sub claim');
@@ -54,76 +74,115 @@ export class OidcAccessTokenVerifier extends AccessTokenVerifier {
     return { orgId: config.orgId, subject: verified.sub };
   }
 
-  private async matchConfig(payload: JwtPayload) {
-    if (typeof payload.iss !== 'string' || payload.iss === '') {
+  private async matchConfig(claims: JWTPayload): Promise<OidcConfig> {
+    if (typeof claims.iss !== 'string' || claims.iss === '') {
       throw unauthenticated('token has no iss claim');
     }
 
-    const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
-    const candidates = await this.configs.findByIssuer(payload.iss);
-    const config = candidates.find((candidate) => audiences.includes(candidate.audience));
-    if (config === undefined) {
+    const audiences = audienceList(claims.aud);
+    const candidates = await this.configs.findByIssuer(claims.iss);
+    const matches = candidates.filter((candidate) => audiences.includes(candidate.audience));
+    if (matches.length === 0) {
       throw unauthenticated('unknown issuer or audience');
     }
+    // A token whose audiences match two organizations is rejected, because
+    // picking one would let the issuer decide which tenant the caller acts in.
+    if (matches.length > 1) {
+      throw unauthenticated('token audience matches several organizations');
+    }
 
-    return config;
+    return matches[0]!;
   }
 
-  private async signingKey(jwksUrl: string, kid: string | undefined): Promise<string> {
+  /** Verifies with the cached keys; a token naming an unknown key gets one refetch, subject to its rate limit. */
+  private async verifyWithRefetch(token: string, header: ProtectedHeaderParameters, config: OidcConfig, keySet: JwksKeySet): Promise<JWTPayload> {
     try {
-      const key = await this.client(jwksUrl).getSigningKey(kid);
-
-      return key.getPublicKey();
+      return await this.verifyWith(token, config, keySet);
     } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      if (name === 'SigningKeyNotFoundError' || name === 'JwksError') {
-        throw unauthenticated('no matching signing key in the issuer JWKS');
+      if (!(error instanceof errors.JWKSNoMatchingKey)) {
+        throw rejection(error, header);
       }
-
-      throw new PigeonError('auth_unavailable', 'signing keys of the token issuer are unavailable');
     }
-  }
 
-  private verifySignature(token: string, key: string, issuer: string, audience: string): JwtPayload {
+    const refreshed = await this.jwks.refetch(config.jwksUrl, keySet);
+    if (refreshed === null) {
+      throw rejection(new errors.JWKSNoMatchingKey(), header);
+    }
+
     try {
-      const verified = jwt.verify(token, key, {
-        algorithms: [...ALLOWED_ALGORITHMS],
-        issuer,
-        audience,
-        clockTolerance: this.options.clockToleranceSeconds,
-      });
-      if (typeof verified === 'string' || typeof verified.exp !== 'number') {
-        throw unauthenticated('token has no exp claim');
-      }
-
-      return verified;
+      return await this.verifyWith(token, config, refreshed);
     } catch (error) {
-      if (error instanceof PigeonError) {
-        throw error;
-      }
-      if (error instanceof jwt.TokenExpiredError) {
-        throw unauthenticated('token expired');
-      }
-
-      throw unauthenticated('token signature or claims are invalid');
+      throw rejection(error, header);
     }
   }
 
-  private client(jwksUrl: string): JwksClient {
-    let client = this.clients.get(jwksUrl);
-    if (client === undefined) {
-      client = new JwksClient({
-        jwksUri: jwksUrl,
-        cache: true,
-        cacheMaxAge: this.options.jwksCacheTtlMs,
-        // Two fetches a minute: an unknown kid cannot make us hammer the provider.
-        rateLimit: true,
-        jwksRequestsPerMinute: 2,
-        timeout: this.options.jwksTimeoutMs,
-      });
-      this.clients.set(jwksUrl, client);
-    }
+  private async verifyWith(token: string, config: OidcConfig, keySet: JwksKeySet): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(token, keySet.getKey, {
+      algorithms: [...ALLOWED_ALGORITHMS],
+      issuer: config.issuerUrl,
+      audience: config.audience,
+      requiredClaims: ['exp'],
+      clockTolerance: this.options.clockToleranceSeconds,
+      currentDate: this.clock.now(),
+    });
 
-    return client;
+    return payload;
   }
+}
+
+function decode(token: string): { header: ProtectedHeaderParameters; claims: JWTPayload } {
+  try {
+    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
+  } catch {
+    throw unauthenticated('malformed token');
+  }
+}
+
+function audienceList(aud: unknown): string[] {
+  if (typeof aud === 'string') {
+    return [aud];
+  }
+  if (Array.isArray(aud)) {
+    return aud.filter((value): value is string => typeof value === 'string');
+  }
+
+  return [];
+}
+
+/** Maps a failed verification to a 401, choosing the text by jose's error class and never by its message. */
+function rejection(error: unknown, header: ProtectedHeaderParameters): PigeonError {
+  if (error instanceof PigeonError) {
+    return error;
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return unauthenticated('no key in the issuer JWKS matches the token');
+  }
+  if (error instanceof errors.JWKSMultipleMatchingKeys) {
+    return unauthenticated(header.kid === undefined ? 'token has no kid and the issuer JWKS has several keys' : 'several keys in the issuer JWKS match the token kid');
+  }
+  if (error instanceof errors.JWTExpired) {
+    return unauthenticated('token expired');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return unauthenticated(claimMessage(error));
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return unauthenticated('token signature is invalid');
+  }
+  if (error instanceof errors.JWKSInvalid || error instanceof errors.JWKInvalid || error instanceof errors.JOSENotSupported) {
+    return unauthenticated('signing key in the issuer JWKS is invalid');
+  }
+
+  return unauthenticated('token signature or claims are invalid');
+}
+
+function claimMessage(error: InstanceType<typeof errors.JWTClaimValidationFailed>): string {
+  if (error.claim === 'exp' && error.reason === 'missing') {
+    return 'token has no exp claim';
+  }
+  if (error.claim === 'nbf') {
+    return 'token is not valid yet (nbf)';
+  }
+
+  return `token ${error.claim} claim is invalid`;
 }

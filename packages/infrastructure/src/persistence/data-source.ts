@@ -2,8 +2,9 @@ import { DataSource } from 'typeorm';
 
 import { ENTITIES } from './entities';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema';
+import { StatsIndexes1796421443759 } from './migrations/1796421443759-stats-indexes';
 
-export const MIGRATIONS = [InitialSchema1764806400000];
+export const MIGRATIONS = [InitialSchema1764806400000, StatsIndexes1796421443759];
 
 export interface DatabaseOptions {
   readonly url: string;

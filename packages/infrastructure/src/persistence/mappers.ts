@@ -1,3 +1,4 @@
+import type { AuditRecord } from '@pigeon/application';
 import type { Application, Attempt, AttemptStatus, DeadLetter, Endpoint, EventType, Message, OidcConfig, Organization } from '@pigeon/domain';
 
 // Row shapes as the pg driver returns them: timestamptz as Date, bigint as string.
@@ -124,6 +125,7 @@ export interface DeadLetterRow {
   app_id: string;
   last_response_code: number | null;
   last_response_body: string | null;
+  last_error: string | null;
   dead_lettered_at: Date;
   replayed_at: Date | null;
 }
@@ -136,6 +138,7 @@ export function toDeadLetter(row: DeadLetterRow): DeadLetter {
     appId: row.app_id,
     lastResponseCode: row.last_response_code,
     lastResponseBody: row.last_response_body,
+    lastError: row.last_error,
     deadLetteredAt: row.dead_lettered_at,
     replayedAt: row.replayed_at,
   };
@@ -172,6 +175,26 @@ export function toOidcConfig(row: OidcConfigRow): OidcConfig {
     jwksUrl: row.jwks_url,
     createdAt: row.created_at,
     version: row.version,
+  };
+}
+
+export interface AuditLogRow {
+  id: string;
+  command_name: string;
+  actor: string;
+  timestamp: Date;
+  success: boolean;
+  error_message: string | null;
+}
+
+export function toAuditRecord(row: AuditLogRow): AuditRecord {
+  return {
+    id: row.id,
+    commandName: row.command_name,
+    actor: row.actor,
+    timestamp: row.timestamp,
+    success: row.success,
+    errorMessage: row.error_message,
   };
 }
 

@@ -2,6 +2,7 @@ import { createMessage, messagePayloadFromJsonText, PigeonError } from '@pigeon/
 
 import type { Actor, CommandHandler } from '../../mediator/command';
 import type { Clock } from '../../ports/clock';
+import { type Metrics, NoopMetrics } from '../../ports/metrics';
 import type { ApplicationRepository, EventTypeRepository, MessageRepository, SendResult } from '../../ports/repositories';
 import { requireOwnedApplication } from '../../shared/ownership';
 import type { SendMessageCommand } from './send-message.command';
@@ -17,6 +18,7 @@ export class SendMessageHandler implements CommandHandler<SendMessageCommand> {
     private readonly messages: MessageRepository,
     private readonly clock: Clock,
     private readonly settings: SendMessageSettings,
+    private readonly metrics: Metrics = new NoopMetrics(),
   ) {}
 
   async execute(command: SendMessageCommand, actor: Actor): Promise<SendResult> {
@@ -37,6 +39,10 @@ export class SendMessageHandler implements CommandHandler<SendMessageCommand> {
       now: this.clock.now(),
     });
 
-    return this.messages.send(message);
+    const result = await this.messages.send(message);
+    // NOTE: counted before the command's transaction commits, so a failed commit still counts.
+    this.metrics.messageAccepted(result.duplicate);
+
+    return result;
   }
 }
