@@ -14,7 +14,7 @@ export interface DeliverySettings {
 /**
  * Sends one claimed attempt and records what happened: success, a retry at the
  * backoff time, or a dead letter when the tries are used up or the receiver
- * answered 410 Gone.
+ * returned 410 Gone.
  */
 export class DeliveryAttempt {
   constructor(

@@ -5,22 +5,22 @@ import type { DeliveryAttempt } from './delivery-attempt';
 export interface DeliveryWorkerSettings {
   /** Most attempts claimed by one query. */
   readonly batchSize: number;
-  /** Longest idle sleep; a poke ends it earlier. */
+  /** Maximum idle sleep, in milliseconds. A poke ends it earlier. */
   readonly pollIntervalMs: number;
   readonly leaseMs: number;
-  /** Most deliveries in flight in this process. */
+  /** Maximum number of deliveries in flight in this process. */
   readonly concurrency: number;
-  /** Most deliveries in flight to one endpoint in this process, so one slow receiver cannot take every slot. */
+  /** Maximum number of deliveries in flight to one endpoint in this process, so one slow receiver cannot take every slot. */
   readonly maxInFlightPerEndpoint: number;
 }
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /**
- * The delivery loop. It keeps up to `concurrency` deliveries in flight: it
- * claims due attempts whenever a slot is free, starts each one at once, and
- * sleeps when nothing is due until the poll interval passes or `poke()` (new
- * work, a freed slot) wakes it. `stop()` stops claiming and waits until every
+ * The delivery loop. It keeps up to `concurrency` deliveries in flight. It
+ * claims due attempts whenever a slot is free and starts each one at once.
+ * When nothing is due it sleeps until the poll interval passes or `poke()`
+ * (new work, a freed slot) wakes it. `stop()` stops claiming and waits until every
  * delivery in flight is recorded.
  */
 export class DeliveryWorker {

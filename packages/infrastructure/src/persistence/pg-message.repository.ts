@@ -63,7 +63,7 @@ export class PgMessageRepository extends MessageRepository {
       ]);
 
       // A concurrent send with the same key waits here on the primary key until
-      // the other transaction ends, then either sees its row or takes the key.
+      // the other transaction ends, then either reads its row or takes the key.
       const claimed = await this.db.query<{ message_id: string }>(
         `INSERT INTO idempotency_keys (app_id, key, message_id, expires_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING RETURNING message_id`,

@@ -53,7 +53,7 @@ export class DatabaseContext {
   }
 }
 
-/** TypeORM's postgres driver answers UPDATE and DELETE with `[rows, affectedCount]` instead of rows. */
+/** TypeORM's postgres driver returns UPDATE and DELETE results as `[rows, affectedCount]` instead of rows. */
 function isWriteResult(result: unknown): result is [unknown[], number] {
   return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
 }
