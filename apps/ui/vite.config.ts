@@ -27,6 +27,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // The API client is bound to the page's origin, which happy-dom's default about:blank lacks.
+    environmentOptions: { happyDOM: { url: 'http://127.0.0.1:3000/' } },
     include: ['src/**/*.test.ts'],
   },
 });

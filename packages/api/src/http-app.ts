@@ -11,6 +11,7 @@ import { sendHttpError } from './http/error-filter';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { createOpenApiDocument, OPENAPI_JSON_PATH } from './http/openapi-document';
 import { requestContextMiddleware } from './http/request-context';
+import { webConsoleMiddleware } from './http/web-console';
 
 /** Largest request body accepted, in bytes (2 MiB, as the original server). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -19,6 +20,8 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 export interface HttpAppOptions extends ApiModuleOptions {
   /** Server version, shown in the OpenAPI document. */
   readonly version: string;
+  /** Folder of the built web console to serve next to the API; none serves the API alone. */
+  readonly staticDir?: string;
 }
 
 /**
@@ -46,6 +49,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   express.get(OPENAPI_JSON_PATH, (_request: Request, response: Response) => {
     response.type('application/json').send(openApiJson);
   });
+  if (options.staticDir !== undefined) {
+    express.use(webConsoleMiddleware(options.staticDir));
+  }
   await app.init();
 
   // Nest's exception layer also handles Express errors, such as a path parameter with

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { loadConfig } from '../config/config';
 import { createLogger, type RunningProcess, startProcess } from '../processes';
@@ -19,6 +19,17 @@ export interface DevOptions {
 /** Audience (and UI client id) of the embedded provider's tokens. */
 export const DEV_AUDIENCE = 'pigeon-dev';
 
+/**
+ * Returns the built web console next to this server in the workspace
+ * (`apps/ui/dist`, from `apps/server/dist/dev`), or undefined when it has not
+ * been built, in which case `pigeon dev` serves the API alone.
+ */
+export function findWebConsoleDir(): string | undefined {
+  const directory = resolve(__dirname, '../../../ui/dist');
+
+  return existsSync(join(directory, 'index.html')) ? directory : undefined;
+}
+
 function assertPortFree(port: number, variable: string): Promise<void> {
   return new Promise((done, reject) => {
     const probe = createServer();
@@ -29,7 +40,15 @@ function assertPortFree(port: number, variable: string): Promise<void> {
   });
 }
 
-function usage(base: string, receiverUrl: string, token: string, dataDir: string): string {
+function consoleLine(base: string, consoleDir: string | undefined): string {
+  if (consoleDir === undefined) {
+    return 'The web console is not built, so it is not served: run `pnpm --filter @pigeon/ui build` and restart to get it.';
+  }
+
+  return `Web console: ${base}/ (sign in with any login name and password on the dev provider's page).`;
+}
+
+function usage(base: string, receiverUrl: string, token: string, dataDir: string, consoleDir: string | undefined): string {
   const auth = `-H "Authorization: Bearer $PIGEON_TOKEN" -H 'Content-Type: application/json'`;
   const pick = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id'`;
   const pickSecret = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).signing_secret'`;
@@ -37,6 +56,7 @@ function usage(base: string, receiverUrl: string, token: string, dataDir: string
   return [
     '',
     `Pigeon is running at ${base} (data in ${dataDir}).`,
+    consoleLine(base, consoleDir),
     'Copy these into another terminal to create an application, an event type and an endpoint, and send a message:',
     '',
     `export PIGEON_TOKEN=${token}`,
@@ -59,6 +79,7 @@ export async function runDev(options: DevOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   const receiverPort = options.receiverPort;
   const print = (line: string) => process.stdout.write(`${line}\n`);
+  const consoleDir = findWebConsoleDir();
 
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -104,7 +125,7 @@ export async function runDev(options: DevOptions): Promise<void> {
       PIGEON_WORKER_POLL_INTERVAL_MS: process.env.PIGEON_WORKER_POLL_INTERVAL_MS ?? '200',
       PIGEON_LOG_LEVEL: process.env.PIGEON_LOG_LEVEL ?? 'warn',
     });
-    running = await startProcess('serve', config, createLogger(config.logLevel));
+    running = await startProcess('serve', config, createLogger(config.logLevel), { staticDir: consoleDir });
     stops.push(() => running.stop());
     token = await issuer.mintToken();
   } catch (error) {
@@ -112,7 +133,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     throw error;
   }
 
-  print(usage(running.url ?? `http://127.0.0.1:${options.port}`, receiverUrl, token, dataDir));
+  print(usage(running.url ?? `http://127.0.0.1:${options.port}`, receiverUrl, token, dataDir, consoleDir));
 
   let stopping = false;
   const onSignal = () => {

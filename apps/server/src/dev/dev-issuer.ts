@@ -282,6 +282,8 @@ function buildClients(cli: DevClientRecord, audience: string, uiRedirectUris: st
       grant_types: ['authorization_code'],
       response_types: ['code'],
       redirect_uris: uiRedirectUris,
+      // Sign-out returns to the console's start page on the same origin.
+      post_logout_redirect_uris: uiRedirectUris.map((uri) => new URL('/', uri).href),
     });
   }
 
