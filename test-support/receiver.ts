@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -11,7 +11,8 @@ export interface ReceivedRequest {
 
 /**
  * An HTTP webhook receiver on 127.0.0.1 that records every request. `statuses`
- * gives the answer to each request in turn; the last one repeats.
+ * gives the answer to each request in turn; the last one repeats. The `reply`
+ * option scripts headers and bodies as well.
  */
 export interface TestReceiver {
   readonly url: string;
@@ -22,9 +23,39 @@ export interface TestReceiver {
   stop(): Promise<void>;
 }
 
+/** A scripted response of the receiver. */
+export interface ReceiverReply {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Response body; `status <code>` by default. */
+  readonly body?: string | Buffer;
+  /** When set, sends the headers and then one byte per interval, never ending the body; `body` is ignored. */
+  readonly trickleIntervalMs?: number;
+}
+
 export interface ReceiverOptions {
   /** Milliseconds to wait before answering each request. */
   readonly delayMs?: number;
+  /** Builds the answer to the request with this zero-based index. Replaces `statuses` when set. */
+  readonly reply?: (index: number) => ReceiverReply;
+}
+
+function sendReply(response: ServerResponse, reply: ReceiverReply, done: () => void): void {
+  const headers = { 'content-type': 'text/plain', ...reply.headers };
+  if (reply.trickleIntervalMs === undefined) {
+    response.writeHead(reply.status, headers).end(reply.body ?? `status ${reply.status}`);
+    done();
+
+    return;
+  }
+
+  response.writeHead(reply.status, headers);
+  response.flushHeaders();
+  const timer = setInterval(() => response.write('.'), reply.trickleIntervalMs);
+  response.once('close', () => {
+    clearInterval(timer);
+    done();
+  });
 }
 
 export async function startReceiver(statuses: readonly number[] = [200], options: ReceiverOptions = {}): Promise<TestReceiver> {
@@ -39,11 +70,12 @@ export async function startReceiver(statuses: readonly number[] = [200], options
     open += 1;
     peak = Math.max(peak, open);
     request.on('end', () => {
-      const status = statuses[Math.min(requests.length, statuses.length - 1)] ?? 200;
-      const answer = () => {
-        open -= 1;
-        response.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
-      };
+      const index = requests.length;
+      const reply = options.reply?.(index) ?? { status: statuses[Math.min(index, statuses.length - 1)] ?? 200 };
+      const answer = () =>
+        sendReply(response, reply, () => {
+          open -= 1;
+        });
       requests.push({
         method: request.method ?? '',
         path: request.url ?? '',

@@ -99,3 +99,7 @@ export * from './queries/get-dead-letter/get-dead-letter.query';
 export * from './queries/get-dead-letter/get-dead-letter.handler';
 export * from './ports/retention';
 export * from './maintenance/retention-job';
+export * from './ports/outbox';
+export * from './outbox/domain-events';
+export * from './outbox/outbox-processor';
+export * from './outbox/logging-subscriber';

@@ -63,6 +63,7 @@ export function aDeliveryTask(overrides: Partial<DeliveryTask> = {}): DeliveryTa
     messageId: 'msg_2f6b1c',
     endpointId: 'endpoint-1',
     appId: 'app-1',
+    orgId: 'org-1',
     attemptNumber: 1,
     url: 'https://hooks.example.com/pigeon',
     signingSecrets: [`whsec_${'ab'.repeat(32)}`],

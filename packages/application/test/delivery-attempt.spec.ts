@@ -231,9 +231,11 @@ describe('DeliveryAttempt', () => {
           level: 'warn',
           message: 'delivery failed, will retry',
           fields: {
-            attemptId: 'attempt-1',
-            messageId: 'msg_2f6b1c',
+            orgId: 'org-1',
+            appId: 'app-1',
             endpointId: 'endpoint-1',
+            messageId: 'msg_2f6b1c',
+            attemptId: 'attempt-1',
             attempt: 1,
             responseCode: 500,
             durationMs: 40,
@@ -255,6 +257,68 @@ describe('DeliveryAttempt', () => {
       expect(logger.lines[0]!.level).toBe('warn');
       expect(logger.lines[0]!.message).toBe('delivery dead-lettered');
       expect(logger.lines[0]!.fields.endpointGone).toBe(true);
+    });
+
+    it('logs a success at debug with ids', async () => {
+      const { sut, sender, logger } = setUp();
+      sender.respondWith({ kind: 'delivered', statusCode: 204, body: '', durationMs: 18 });
+
+      await sut.run(aDeliveryTask({ attemptNumber: 2 }));
+
+      expect(logger.lines).toEqual([
+        {
+          level: 'debug',
+          message: 'delivery succeeded',
+          fields: {
+            orgId: 'org-1',
+            appId: 'app-1',
+            endpointId: 'endpoint-1',
+            messageId: 'msg_2f6b1c',
+            attemptId: 'attempt-1',
+            attempt: 2,
+            responseCode: 204,
+            durationMs: 18,
+          },
+        },
+      ]);
+    });
+
+    it('logs a dead letter with ids and the reason', async () => {
+      const { sut, sender, logger } = setUp();
+      sender.respondWith({ kind: 'unreachable', reason: 'connection refused', durationMs: 3 });
+
+      await sut.run(aDeliveryTask({ attemptNumber: 5 }));
+
+      expect(logger.lines).toEqual([
+        {
+          level: 'warn',
+          message: 'delivery dead-lettered',
+          fields: {
+            orgId: 'org-1',
+            appId: 'app-1',
+            endpointId: 'endpoint-1',
+            messageId: 'msg_2f6b1c',
+            attemptId: 'attempt-1',
+            attempt: 5,
+            responseCode: null,
+            durationMs: 3,
+            error: 'connection refused',
+            endpointGone: false,
+          },
+        },
+      ]);
+    });
+
+    it('logs neither the URL nor the response body', async () => {
+      const { sut, sender, logger } = setUp();
+      sender.respondWith({ kind: 'rejected', statusCode: 500, body: 'stack trace of the receiver', durationMs: 40, retryAfterSeconds: null });
+
+      await sut.run(aDeliveryTask({ url: 'https://user:pa55word@hooks.example.com/pigeon?token=t0ken' }));
+
+      const logged = JSON.stringify(logger.lines);
+      expect(logged).not.toContain('pa55word');
+      expect(logged).not.toContain('t0ken');
+      expect(logged).not.toContain('stack trace');
     });
   });
 });

@@ -246,7 +246,14 @@ describe('DeliveryWorker', () => {
       {
         level: 'error',
         message: 'recording a delivery outcome failed',
-        fields: { attemptId: 'attempt-7', messageId: 'msg_7', endpointId: 'endpoint-7', error: 'could not serialize access' },
+        fields: {
+          orgId: 'org-1',
+          appId: 'app-1',
+          endpointId: 'endpoint-7',
+          messageId: 'msg_7',
+          attemptId: 'attempt-7',
+          error: 'could not serialize access',
+        },
       },
     ]);
     expect(queue.claims).toHaveLength(2);

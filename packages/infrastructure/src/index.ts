@@ -10,6 +10,7 @@ export * from './persistence/pg-admin.repositories';
 export * from './persistence/readiness';
 export * from './persistence/work-notifications';
 export * from './persistence/pg-retention.store';
+export * from './persistence/pg-outbox.store';
 export * from './persistence/pg-operations.repositories';
 export * from './auth/oidc-access-token-verifier';
 export * from './auth/oidc-discovery';

@@ -122,6 +122,16 @@ describe('delivery under faults', () => {
     expect(new Set(delivered)).toEqual(new Set(ids));
     expect(summary.rows[0].total_success).toBe(2000);
     expect(statuses.rows[0]).toEqual({ messages: 2000, succeeded: 2000, created: 2000 });
+    const events = await eventually(async () => {
+      const result = await database.query(
+        `SELECT count(*)::int AS succeeded, count(*) FILTER (WHERE processed_at IS NULL OR error IS NOT NULL)::int AS open
+         FROM event_outbox WHERE event_type = 'attempt_succeeded' AND payload->>'endpoint_id' = $1`,
+        [fixture.endpointId],
+      );
+
+      return result.rows[0].open === 0 ? result.rows[0] : undefined;
+    });
+    expect(events).toEqual({ succeeded: 2000, open: 0 });
     await receiver.stop();
   });
 

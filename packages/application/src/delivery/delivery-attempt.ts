@@ -54,10 +54,13 @@ export class DeliveryAttempt {
 
   private async record(task: DeliveryTask, outcome: WebhookOutcome): Promise<void> {
     const result = toResult(outcome);
+    // Ids and numbers only, because the URL may carry credentials and the payload is the customer's data.
     const fields = {
-      attemptId: task.attemptId,
-      messageId: task.messageId,
+      orgId: task.orgId,
+      appId: task.appId,
       endpointId: task.endpointId,
+      messageId: task.messageId,
+      attemptId: task.attemptId,
       attempt: task.attemptNumber,
       responseCode: result.responseCode,
       durationMs: result.durationMs,

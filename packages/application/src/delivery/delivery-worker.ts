@@ -31,6 +31,10 @@ export class DeliveryWorker {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly endpointsInFlight = new Map<string, number>();
   private waitingForSlot = false;
+  /** Set by a poke that arrived while the loop was not asleep, so the next sleep returns at once. */
+  private wakeRequested = false;
+  /** Endpoints that the last claim filled up to their cap, so due attempts of theirs may have been left behind. */
+  private readonly cappedEndpoints = new Set<string>();
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -53,9 +57,17 @@ export class DeliveryWorker {
     });
   }
 
-  /** Ends an idle sleep early, e.g. when new work was just written. */
+  /**
+   * Ends an idle sleep early, e.g. when new work was just written. A poke that
+   * arrives during a claim makes the next sleep return at once, because that
+   * claim may have run before the new work was committed.
+   */
   poke(): void {
-    this.wake?.();
+    if (this.wake !== null) {
+      this.wake();
+    } else if (this.state === 'running') {
+      this.wakeRequested = true;
+    }
   }
 
   /** Stops claiming and resolves once in-flight deliveries are recorded; every caller waits for that. */
@@ -84,13 +96,16 @@ export class DeliveryWorker {
       }
 
       const limit = Math.min(this.settings.batchSize, free);
+      const inFlightAtClaim = new Map(this.endpointsInFlight);
+      // Only pokes from now on can announce work that this claim does not see.
+      this.wakeRequested = false;
       let tasks: DeliveryTask[];
       try {
         tasks = await this.queue.claim({
           limit,
           leaseMs: this.settings.leaseMs,
           maxPerEndpoint: this.settings.maxInFlightPerEndpoint,
-          endpointsInFlight: this.endpointsInFlight,
+          endpointsInFlight: inFlightAtClaim,
         });
       } catch (error) {
         this.logger.error('claiming deliveries failed', { error: describe(error) });
@@ -99,6 +114,7 @@ export class DeliveryWorker {
       }
 
       tasks.forEach((task) => this.launch(task));
+      this.rememberCappedEndpoints(inFlightAtClaim, tasks);
 
       // A short batch means nothing more is due (or every due endpoint is at its cap).
       if (tasks.length < limit) {
@@ -120,9 +136,11 @@ export class DeliveryWorker {
         () => undefined,
         (error: unknown) => {
           this.logger.error('recording a delivery outcome failed', {
-            attemptId: task.attemptId,
-            messageId: task.messageId,
+            orgId: task.orgId,
+            appId: task.appId,
             endpointId: task.endpointId,
+            messageId: task.messageId,
+            attemptId: task.attemptId,
             error: describe(error),
           });
         },
@@ -135,8 +153,10 @@ export class DeliveryWorker {
           this.endpointsInFlight.set(task.endpointId, remaining);
         }
         this.inFlight.delete(delivery);
-        // Only a loop that waits for a free slot wants to hear about it; an idle one waits for new work.
-        if (this.waitingForSlot) {
+        // A loop that waits for a free slot wants to hear about it, and so does one
+        // whose last claim stopped at this endpoint's cap. An idle loop otherwise
+        // waits for new work.
+        if (this.waitingForSlot || this.cappedEndpoints.has(task.endpointId)) {
           this.poke();
         }
       });
@@ -144,8 +164,32 @@ export class DeliveryWorker {
     this.inFlight.add(delivery);
   }
 
+  /**
+   * Notes the endpoints that a claim filled up to their cap. For those, the
+   * claim may have left due attempts behind, and a delivery that ends there
+   * frees a slot for them sooner than the poll interval would.
+   */
+  private rememberCappedEndpoints(inFlightAtClaim: ReadonlyMap<string, number>, tasks: readonly DeliveryTask[]): void {
+    const held = new Map(inFlightAtClaim);
+    for (const task of tasks) {
+      held.set(task.endpointId, (held.get(task.endpointId) ?? 0) + 1);
+    }
+
+    this.cappedEndpoints.clear();
+    for (const [endpointId, count] of held) {
+      if (count >= this.settings.maxInFlightPerEndpoint) {
+        this.cappedEndpoints.add(endpointId);
+      }
+    }
+  }
+
   private sleep(ms: number): Promise<void> {
     if (this.state !== 'running') {
+      return Promise.resolve();
+    }
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+
       return Promise.resolve();
     }
 

@@ -6,6 +6,8 @@ export interface DeliveryTask {
   readonly messageId: string;
   readonly endpointId: string;
   readonly appId: string;
+  /** Organization that owns the application, carried for log lines only. */
+  readonly orgId: string;
   readonly attemptNumber: number;
   readonly url: string;
   readonly signingSecrets: readonly string[];
@@ -34,6 +36,9 @@ export abstract class DeliveryQueue {
   /**
    * Claims up to `limit` due attempts (pending and due, or in flight with an
    * expired lease) for `leaseMs`, never taking an endpoint past `maxPerEndpoint`.
+   * When first tries and retries are both due, each kind gets up to half of the
+   * batch before the rest is filled by age, and each endpoint's free slots
+   * alternate between the kinds, so neither kind can starve the other.
    */
   abstract claim(request: ClaimRequest): Promise<DeliveryTask[]>;
   abstract recordSuccess(task: DeliveryTask, result: DeliveryResult): Promise<void>;

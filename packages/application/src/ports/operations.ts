@@ -30,8 +30,9 @@ export abstract class DeadLetterRepository {
   abstract findLatestForAttempt(attemptId: string): Promise<DeadLetter | null>;
   /**
    * Sets `replayed_at` and queues a new pending attempt for the same message and
-   * endpoint, whether the endpoint is enabled or not. Returns the replayed dead
-   * letter, or null when it was replayed already, by a concurrent replay too.
+   * endpoint, whether the endpoint is enabled or not, with a
+   * `dead_letter_replayed` outbox event. Returns the replayed dead letter, or
+   * null when it was replayed already, by a concurrent replay too.
    */
   abstract replay(appId: string, id: string, replayedAt: Date): Promise<DeadLetter | null>;
 }
@@ -50,7 +51,9 @@ export abstract class AttemptRepository {
   /**
    * Queues one attempt per enabled endpoint of the message's application that is
    * subscribed to its event type and has no attempt of any status for the
-   * message yet. Adds them to `attempts_created` and returns how many it queued.
+   * message yet. Adds them to `attempts_created`, records a
+   * `message_retriggered` outbox event when it queued any, and returns how many
+   * it queued.
    */
   abstract addForNewEndpoints(message: Message): Promise<number>;
 }

@@ -34,6 +34,7 @@ export abstract class EndpointRepository {
   abstract insert(endpoint: Endpoint): Promise<void>;
   abstract findInApp(appId: string, id: string): Promise<Endpoint | null>;
   abstract listInApp(appId: string, page: PageRequest): Promise<Page<Endpoint>>;
+  /** Writes the endpoint and its subscriptions with an `endpoint_updated` outbox event; a stale `expectedVersion` is a version conflict. */
   abstract update(endpoint: Endpoint, expectedVersion: number): Promise<void>;
   abstract delete(appId: string, id: string): Promise<boolean>;
 }
@@ -68,7 +69,8 @@ export abstract class MessageRepository {
    * to its event type, atomically. When an unexpired message with the same
    * idempotency key exists in the application, nothing is written and that
    * stored message is returned with `duplicate: true`; concurrent sends with one
-   * key resolve to a single message.
+   * key resolve to a single message. A new message is recorded as a
+   * `message_created` outbox event in the same transaction.
    */
   abstract send(message: Message): Promise<SendResult>;
   abstract findInApp(appId: string, id: string): Promise<MessageView | null>;

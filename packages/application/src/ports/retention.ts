@@ -8,4 +8,6 @@ export abstract class RetentionStore {
    * deliver; returns how many it deleted.
    */
   abstract deleteMessagesOlderThan(days: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` outbox events processed more than `days` days ago; returns how many it deleted. */
+  abstract deleteProcessedEventsOlderThan(days: number, limit: number): Promise<number>;
 }

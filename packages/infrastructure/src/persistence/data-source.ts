@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { InitialSchema1764806400000 } from './migrations/1764806400000-initial-schema';
 import { StatsIndexes1796421443759 } from './migrations/1796421443759-stats-indexes';
+import { OutboxErrorsAndClaimByKind1796424000000 } from './migrations/1796424000000-outbox-errors-and-claim-by-kind';
 
-export const MIGRATIONS = [InitialSchema1764806400000, StatsIndexes1796421443759];
+export const MIGRATIONS = [InitialSchema1764806400000, StatsIndexes1796421443759, OutboxErrorsAndClaimByKind1796424000000];
 
 export interface DatabaseOptions {
   readonly url: string;

@@ -212,10 +212,19 @@ export class PgEndpointRepository extends EndpointRepository {
   }
 
   async update(endpoint: Endpoint, expectedVersion: number): Promise<void> {
-    const result = await this.db.execute(
-      `UPDATE endpoints SET name = $1, url = $2, enabled = $3, signing_secrets = $4, version = $5,
-         enabled_at = CASE WHEN $3 AND NOT enabled THEN now() ELSE enabled_at END
-       WHERE id = $6 AND app_id = $7 AND version = $8`,
+    const rows = await this.db.query<{ updated: number }>(
+      `WITH updated AS (
+         UPDATE endpoints SET name = $1, url = $2, enabled = $3, signing_secrets = $4, version = $5,
+           enabled_at = CASE WHEN $3 AND NOT enabled THEN now() ELSE enabled_at END
+         WHERE id = $6 AND app_id = $7 AND version = $8
+         RETURNING id, app_id, enabled
+       ),
+       announced AS (
+         INSERT INTO event_outbox (id, event_type, payload)
+         SELECT gen_random_uuid(), 'endpoint_updated', jsonb_build_object('endpoint_id', id, 'app_id', app_id, 'enabled', enabled)
+         FROM updated
+       )
+       SELECT count(*)::integer AS updated FROM updated`,
       [
         endpoint.name,
         endpoint.url,
@@ -227,7 +236,7 @@ export class PgEndpointRepository extends EndpointRepository {
         expectedVersion,
       ],
     );
-    assertOneRowWritten(result);
+    assertOneRowWritten(rows[0]?.updated ?? 0);
     await this.replaceSubscriptions(endpoint);
   }
 

@@ -8,6 +8,7 @@ interface ClaimRow {
   message_id: string;
   endpoint_id: string;
   app_id: string;
+  org_id: string;
   attempt_number: number;
   url: string;
   signing_secrets: string[];
@@ -37,7 +38,8 @@ const SUMMARY_UPSERT = `
  * sets `next_attempt_at` to the lease expiry: an attempt whose worker died
  * becomes due again then. Outcomes are written only while the claim token still
  * matches, so a worker whose lease expired cannot overwrite a newer claim, and
- * each outcome updates the attempt and its projections in one statement.
+ * each outcome updates the attempt and its projections and writes its outbox
+ * events in one statement.
  */
 export class PgDeliveryQueue extends DeliveryQueue {
   constructor(private readonly db: DatabaseContext) {
@@ -48,35 +50,57 @@ export class PgDeliveryQueue extends DeliveryQueue {
     const busyIds = [...request.endpointsInFlight.keys()];
     const busyCounts = busyIds.map((id) => request.endpointsInFlight.get(id) ?? 0);
 
-    // Locks a few more candidates than needed, then keeps per endpoint only as
-    // many as its free slots allow; the extra locked rows stay pending and are
-    // released when the statement ends. Window functions cannot share a SELECT
-    // with FOR UPDATE, hence the two steps.
+    // First tries and retries are read in separate branches, each oldest first.
+    // A backlog of overdue retries sorts before every new message by age, so a
+    // single branch would starve new messages until the backlog drained. Each
+    // branch locks a few more candidates than needed. Per endpoint, the free
+    // slots go to the two kinds in turn, and the batch then takes up to half of
+    // its rows from each kind, filling the rest by age. The extra locked rows
+    // stay pending and are released when the statement ends. Window functions
+    // cannot share a SELECT with FOR UPDATE, hence the separate steps. The
+    // first-try test is written `(attempt_number > 1) IS FALSE` so that it
+    // matches the boolean first column of idx_attempts_due_by_kind.
     const rows = await this.db.query<ClaimRow>(
-      `WITH candidates AS (
-         SELECT id, endpoint_id, next_attempt_at FROM attempts
-         WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= now()
+      `WITH first_tries AS (
+         SELECT id, endpoint_id, next_attempt_at, false AS retry FROM attempts
+         WHERE status IN ('pending', 'in_flight') AND (attempt_number > 1) IS FALSE AND next_attempt_at <= now()
          ORDER BY next_attempt_at
          LIMIT $1 * 4
          FOR UPDATE SKIP LOCKED
        ),
+       retries AS (
+         SELECT id, endpoint_id, next_attempt_at, true AS retry FROM attempts
+         WHERE status IN ('pending', 'in_flight') AND attempt_number > 1 AND next_attempt_at <= now()
+         ORDER BY next_attempt_at
+         LIMIT $1 * 4
+         FOR UPDATE SKIP LOCKED
+       ),
+       candidates AS (
+         SELECT *, row_number() OVER (PARTITION BY endpoint_id, retry ORDER BY next_attempt_at) AS turn
+         FROM (SELECT * FROM first_tries UNION ALL SELECT * FROM retries) both_kinds
+       ),
        ranked AS (
-         SELECT c.id, c.next_attempt_at,
-                row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at) AS position,
+         SELECT c.id, c.next_attempt_at, c.retry,
+                row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.turn, c.retry) AS position,
                 coalesce(busy.in_flight, 0) AS in_flight
          FROM candidates c
          LEFT JOIN unnest($3::uuid[], $4::integer[]) AS busy (endpoint_id, in_flight) ON busy.endpoint_id = c.endpoint_id
        ),
+       eligible AS (
+         SELECT id, next_attempt_at, row_number() OVER (PARTITION BY retry ORDER BY next_attempt_at) AS kind_position
+         FROM ranked
+         WHERE position + in_flight <= $5
+       ),
        due AS (
-         SELECT id FROM ranked WHERE position + in_flight <= $5 ORDER BY next_attempt_at LIMIT $1
+         SELECT id FROM eligible ORDER BY kind_position <= ceil($1 / 2.0) DESC, next_attempt_at LIMIT $1
        )
        UPDATE attempts a
        SET status = 'in_flight',
            next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
            claim_token = gen_random_uuid()
-       FROM due, messages m, endpoints e, event_types et
-       WHERE a.id = due.id AND m.id = a.message_id AND e.id = a.endpoint_id AND et.id = m.event_type_id
-       RETURNING a.id, a.claim_token, a.message_id, a.endpoint_id, m.app_id, a.attempt_number, e.url,
+       FROM due, messages m, applications app, endpoints e, event_types et
+       WHERE a.id = due.id AND m.id = a.message_id AND app.id = m.app_id AND e.id = a.endpoint_id AND et.id = m.event_type_id
+       RETURNING a.id, a.claim_token, a.message_id, a.endpoint_id, m.app_id, app.org_id, a.attempt_number, e.url,
                  e.signing_secrets, et.name AS event_type_name, m.payload::text AS payload`,
       [request.limit, request.leaseMs, busyIds, busyCounts, request.maxPerEndpoint],
     );
@@ -87,6 +111,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
       messageId: row.message_id,
       endpointId: row.endpoint_id,
       appId: row.app_id,
+      orgId: row.org_id,
       attemptNumber: row.attempt_number,
       url: row.url,
       signingSecrets: row.signing_secrets,
@@ -101,11 +126,18 @@ export class PgDeliveryQueue extends DeliveryQueue {
          UPDATE attempts SET status = 'succeeded', response_code = $3, response_body = $4, error = NULL,
                 duration_ms = $5, attempted_at = now(), next_attempt_at = NULL, claim_token = NULL
          WHERE id = $1 AND claim_token = $6
-         RETURNING message_id, endpoint_id
+         RETURNING id, message_id, endpoint_id, response_code, duration_ms
        ),
        counted AS (
          UPDATE message_delivery_status SET succeeded = succeeded + 1
          WHERE message_id IN (SELECT message_id FROM recorded)
+       ),
+       announced AS (
+         INSERT INTO event_outbox (id, event_type, payload)
+         SELECT gen_random_uuid(), 'attempt_succeeded',
+                jsonb_build_object('attempt_id', id, 'message_id', message_id, 'endpoint_id', endpoint_id,
+                                   'response_code', response_code, 'duration_ms', duration_ms)
+         FROM recorded
        )
        ${SUMMARY_UPSERT}`,
       [task.attemptId, 'succeeded', result.responseCode, result.responseBody, result.durationMs, task.claimToken],
@@ -119,7 +151,14 @@ export class PgDeliveryQueue extends DeliveryQueue {
                 duration_ms = $6, attempted_at = now(), attempt_number = attempt_number + 1,
                 next_attempt_at = now() + make_interval(secs => $7::double precision / 1000), claim_token = NULL
          WHERE id = $1 AND claim_token = $8
-         RETURNING endpoint_id
+         RETURNING id, message_id, endpoint_id, response_code, duration_ms
+       ),
+       announced AS (
+         INSERT INTO event_outbox (id, event_type, payload)
+         SELECT gen_random_uuid(), 'attempt_failed',
+                jsonb_build_object('attempt_id', id, 'message_id', message_id, 'endpoint_id', endpoint_id,
+                                   'response_code', response_code, 'duration_ms', duration_ms, 'will_retry', true)
+         FROM recorded
        )
        ${SUMMARY_UPSERT}`,
       [task.attemptId, 'failed', result.responseCode, result.responseBody, result.error, result.durationMs, delayMs, task.claimToken],
@@ -137,7 +176,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
            UPDATE attempts SET status = 'failed', response_code = $3, response_body = $4, error = $5,
                   duration_ms = $6, attempted_at = now(), next_attempt_at = NULL, claim_token = NULL
            WHERE id = $1 AND claim_token = $7
-           RETURNING id, message_id, endpoint_id
+           RETURNING id, message_id, endpoint_id, response_code, duration_ms
          ),
          dead_lettered AS (
            INSERT INTO dead_letters (id, message_id, endpoint_id, app_id, attempt_id, last_response_code,
@@ -147,6 +186,17 @@ export class PgDeliveryQueue extends DeliveryQueue {
          counted AS (
            UPDATE message_delivery_status SET failed = failed + 1, dead_lettered = dead_lettered + 1
            WHERE message_id IN (SELECT message_id FROM recorded)
+         ),
+         announced AS (
+           INSERT INTO event_outbox (id, event_type, payload)
+           SELECT gen_random_uuid(), event.type, event.payload
+           FROM recorded r
+           CROSS JOIN LATERAL (VALUES
+             ('attempt_failed', jsonb_build_object('attempt_id', r.id, 'message_id', r.message_id, 'endpoint_id', r.endpoint_id,
+                                                   'response_code', r.response_code, 'duration_ms', r.duration_ms,
+                                                   'will_retry', false)),
+             ('dead_lettered', jsonb_build_object('message_id', r.message_id, 'endpoint_id', r.endpoint_id, 'app_id', $8::uuid))
+           ) AS event (type, payload)
          ),
          summarised AS (${SUMMARY_UPSERT} RETURNING s.endpoint_id)
          SELECT endpoint_id FROM summarised`,
@@ -168,16 +218,22 @@ export class PgDeliveryQueue extends DeliveryQueue {
 
       // Counts this dead letter too: statements later in a transaction see its earlier writes.
       await this.db.query(
-        `UPDATE endpoints e SET enabled = false, version = version + 1
-         WHERE e.id = $1 AND e.enabled AND (
-           $2::boolean OR ($3::integer > 0 AND (
-             SELECT count(*) FROM dead_letters d
-             WHERE d.endpoint_id = e.id AND d.dead_lettered_at > greatest(
-               e.enabled_at,
-               coalesce((SELECT max(a.attempted_at) FROM attempts a WHERE a.endpoint_id = e.id AND a.status = 'succeeded'), '-infinity')
-             )
-           ) >= $3::integer)
-         )`,
+        `WITH disabled AS (
+           UPDATE endpoints e SET enabled = false, version = version + 1
+           WHERE e.id = $1 AND e.enabled AND (
+             $2::boolean OR ($3::integer > 0 AND (
+               SELECT count(*) FROM dead_letters d
+               WHERE d.endpoint_id = e.id AND d.dead_lettered_at > greatest(
+                 e.enabled_at,
+                 coalesce((SELECT max(a.attempted_at) FROM attempts a WHERE a.endpoint_id = e.id AND a.status = 'succeeded'), '-infinity')
+               )
+             ) >= $3::integer)
+           )
+           RETURNING e.id, e.app_id
+         )
+         INSERT INTO event_outbox (id, event_type, payload)
+         SELECT gen_random_uuid(), 'endpoint_updated', jsonb_build_object('endpoint_id', id, 'app_id', app_id, 'enabled', false)
+         FROM disabled`,
         [task.endpointId, options.disableEndpoint, options.autoDisableThreshold],
       );
     });

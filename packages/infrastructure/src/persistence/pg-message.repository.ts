@@ -86,10 +86,20 @@ export class PgMessageRepository extends MessageRepository {
            JOIN endpoint_events ee ON ee.endpoint_id = e.id
            WHERE e.app_id = $2 AND e.enabled AND ee.event_type_id = $3
            RETURNING 1
+         ),
+         counted AS (
+           INSERT INTO message_delivery_status (message_id, attempts_created)
+           SELECT $1, count(*) FROM fanned_out
+           RETURNING attempts_created
+         ),
+         announced AS (
+           INSERT INTO event_outbox (id, event_type, payload)
+           SELECT gen_random_uuid(), 'message_created',
+                  jsonb_build_object('message_id', $1::uuid, 'app_id', $2::uuid, 'event_type_id', $3::uuid,
+                                     'attempts_created', attempts_created)
+           FROM counted
          )
-         INSERT INTO message_delivery_status (message_id, attempts_created)
-         SELECT $1, count(*) FROM fanned_out
-         RETURNING attempts_created`,
+         SELECT attempts_created FROM counted`,
         [
           message.id,
           message.appId,

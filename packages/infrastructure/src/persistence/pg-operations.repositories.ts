@@ -92,6 +92,12 @@ export class PgDeadLetterRepository extends DeadLetterRepository {
        queued AS (
          INSERT INTO attempts (id, message_id, endpoint_id, status, next_attempt_at, created_at, attempt_number)
          SELECT gen_random_uuid(), message_id, endpoint_id, 'pending', now(), now(), 1 FROM replayed
+       ),
+       announced AS (
+         INSERT INTO event_outbox (id, event_type, payload)
+         SELECT gen_random_uuid(), 'dead_letter_replayed',
+                jsonb_build_object('dead_letter_id', id, 'message_id', message_id, 'endpoint_id', endpoint_id)
+         FROM replayed
        )
        SELECT * FROM replayed`,
       [id, appId, replayedAt],
@@ -184,6 +190,11 @@ export class PgAttemptRepository extends AttemptRepository {
            INSERT INTO message_delivery_status AS s (message_id, attempts_created)
            SELECT $1, count(*) FROM added HAVING count(*) > 0
            ON CONFLICT (message_id) DO UPDATE SET attempts_created = s.attempts_created + EXCLUDED.attempts_created
+         ),
+         announced AS (
+           INSERT INTO event_outbox (id, event_type, payload)
+           SELECT gen_random_uuid(), 'message_retriggered', jsonb_build_object('message_id', $1::uuid, 'attempts_created', count(*))
+           FROM added HAVING count(*) > 0
          )
          SELECT count(*)::integer AS attempts_created FROM added`,
         [message.id, message.appId, message.eventTypeId],

@@ -5,7 +5,7 @@ export const QUEUE_DEPTH_CAP = 100_000;
 
 /**
  * Counts pending attempts that are due now, at most `cap`. PostgreSQL runs the
- * count on a partial index over open attempts (`idx_attempts_due`, or
+ * count on a partial index over open attempts (`idx_attempts_due_by_kind`, or
  * `idx_attempts_endpoint_open` when the planner estimates it cheaper). The work
  * therefore grows with the open attempts but not with the delivered history,
  * and the LIMIT stops the count at the cap.

@@ -40,4 +40,19 @@ export class PgRetentionStore extends RetentionStore {
       [days, limit],
     );
   }
+
+  deleteProcessedEventsOlderThan(days: number, limit: number): Promise<number> {
+    return this.db.execute(
+      `DELETE FROM event_outbox o
+       USING (
+         SELECT id FROM event_outbox
+         WHERE processed_at < now() - make_interval(days => $1)
+         ORDER BY processed_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ) old
+       WHERE o.id = old.id`,
+      [days, limit],
+    );
+  }
 }
