@@ -3,7 +3,9 @@ import 'reflect-metadata';
 
 import { Command, Option } from 'commander';
 
+import { addEnvironmentHelp } from './cli-help';
 import { ConfigError, loadConfig } from './config/config';
+import { unknownPigeonVariables } from './config/variables';
 import { runDev, runToken } from './dev/dev-command';
 import { createLogger, type ProcessMode, type RunningProcess, startProcess } from './processes';
 import { PIGEON_VERSION } from './version';
@@ -41,6 +43,10 @@ function stopOnSignals(running: RunningProcess): void {
 async function runMode(mode: ProcessMode): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // A misspelled name would otherwise leave its setting at the default silently.
+  for (const variable of unknownPigeonVariables(process.env)) {
+    logger.warn({ variable }, 'unknown environment variable ignored');
+  }
   const running = await startProcess(mode, config, logger);
 
   if (mode === 'migrate') {
@@ -105,5 +111,7 @@ program
   .description('print a fresh bearer token from the OpenID provider of a running `pigeon dev`')
   .addOption(new Option('--data-dir <dir>', 'data directory of the running `pigeon dev`').env('PIGEON_DATA_DIR').default('./.pigeon'))
   .action((options: { dataDir: string }) => runToken(options.dataDir).catch(fail));
+
+addEnvironmentHelp(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -133,8 +133,19 @@ function listenUrl(host: string, port: number): string {
   return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 }
 
+/** Extras of {@link startProcess} that only `pigeon dev` sets. */
+export interface StartProcessOptions {
+  /** Folder of the built web console, served by the HTTP listener next to the API. */
+  readonly staticDir?: string;
+}
+
 /** Starts one of the four process modes with the given configuration. */
-export async function startProcess(mode: ProcessMode, config: PigeonConfig, logger: Pino = createLogger(config.logLevel)): Promise<RunningProcess> {
+export async function startProcess(
+  mode: ProcessMode,
+  config: PigeonConfig,
+  logger: Pino = createLogger(config.logLevel),
+  options: StartProcessOptions = {},
+): Promise<RunningProcess> {
   const runtime = buildRuntime(config, logger, `pigeon-${mode}`);
   await runtime.db.dataSource.initialize();
 
@@ -152,7 +163,7 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
 
   if (mode === 'serve' || mode === 'api') {
     const adminOrgId = await resolveAdminOrganization(config, runtime);
-    app = await createHttpApp({ ...httpAppOptions(runtime, logger), adminOrgId });
+    app = await createHttpApp({ ...httpAppOptions(runtime, logger), adminOrgId, staticDir: options.staticDir });
     await app.listen(config.listen.port, config.listen.host);
     url = listenUrl(config.listen.host, config.listen.port);
     runtime.logger.info('http server listening', { url });
@@ -177,6 +188,7 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
     });
     await listener.start();
     runtime.worker.start();
+    runtime.outbox.start();
     retention = schedule(config.worker.cleanupIntervalSeconds * 1000, RETENTION_FIRST_RUN_MS, async () => {
       await runtime.retention.runOnce();
     }, (error) => runtime.logger.error('retention run failed', { error: String(error) }));
@@ -191,6 +203,8 @@ export async function startProcess(mode: ProcessMode, config: PigeonConfig, logg
       await listener?.stop();
       await retention?.stop();
       await runtime.worker.stop();
+      // Events still unprocessed stay in the outbox for the next process.
+      await runtime.outbox.stop();
       await new Promise<void>((resolve) => (probe ? probe.close(() => resolve()) : resolve()));
       runtime.sender.close();
       await runtime.db.dataSource.destroy();

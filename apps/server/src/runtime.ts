@@ -32,6 +32,7 @@ import {
   ListEventTypesQuery,
   ListMessagesHandler,
   ListMessagesQuery,
+  type OutboxProcessor,
   QueryBus,
   RetentionJob,
   SendMessageCommand,
@@ -70,6 +71,7 @@ import type { Logger as Pino } from 'pino';
 
 import type { PigeonConfig } from './config/config';
 import { registerOperationsHandlers } from './operations-wiring';
+import { buildOutboxProcessor, OUTBOX_RETENTION_DAYS } from './outbox-wiring';
 import { registerStatsHandlers } from './stats-wiring';
 import { registerTenancyHandlers } from './tenancy-wiring';
 import { PIGEON_VERSION } from './version';
@@ -83,6 +85,7 @@ export interface Runtime {
   readonly organizations: PgOrganizationRepository;
   readonly worker: DeliveryWorker;
   readonly retention: RetentionJob;
+  readonly outbox: OutboxProcessor;
   readonly sender: HttpWebhookSender;
   readonly logger: PinoLogger;
   readonly metrics: PrometheusMetrics;
@@ -174,13 +177,17 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
 
   const retention = new RetentionJob(new PgRetentionStore(db), logger.child({ component: 'retention' }), {
     retentionDays: config.retentionDays,
+    outboxRetentionDays: OUTBOX_RETENTION_DAYS,
     batchSize: 500,
     maxBatchesPerRun: 200,
   });
 
+  const outbox = buildOutboxProcessor(db, logger, settings.pollIntervalMs);
+
   return {
     db,
     retention,
+    outbox,
     commands,
     queries,
     tokenVerifier,

@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 
 /** Settings of every process, read from the environment once at start-up. */
 export interface PigeonConfig {
@@ -47,13 +47,26 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Limits of the domain's organization and OIDC configuration rules, checked here so that start-up names the variable. */
+const MAX_OIDC_FIELD_LENGTH = 2048;
+const MAX_ORGANIZATION_NAME_LENGTH = 256;
+const MAX_SLUG_LENGTH = 63;
+
+/** Pino's level names, plus `silent`, which turns logging off. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
 class Reader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: Env) {}
 
+  /** Reads a text value. An empty value counts as unset, as it does for every other kind of value. */
   text(name: string, fallback: string): string {
-    return this.env[name] ?? fallback;
+    const value = this.env[name];
+
+    return value === undefined || value === '' ? fallback : value;
   }
 
   required(name: string, hint: string): string {
@@ -79,6 +92,24 @@ class Reader {
     }
 
     return value === 'true';
+  }
+
+  /** Reads a value from a closed set, ignoring case and surrounding spaces. */
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.env[name];
+    if (value === undefined || value.trim() === '') {
+      return fallback;
+    }
+
+    const normalized = value.trim().toLowerCase();
+    const match = allowed.find((candidate) => candidate === normalized);
+    if (match === undefined) {
+      this.problems.push(`${name}=${JSON.stringify(value)} is invalid: expected one of ${allowed.join(', ')}`);
+
+      return fallback;
+    }
+
+    return match;
   }
 
   integer(name: string, fallback: number, min: number, max: number, unit: string): number {
@@ -114,13 +145,14 @@ class Reader {
 function parseListenAddress(reader: Reader, raw: string): { host: string; port: number } {
   const match = /^(.+):(\d{1,5})$/.exec(raw);
   const port = Number(match?.[2]);
-  if (match?.[1] === undefined || port > 65535) {
+  const host = match?.[1]?.replace(/^\[(.*)\]$/, '$1');
+  if (host === undefined || port > 65535 || !(isIP(host) !== 0 || DNS_NAME.test(host.toLowerCase()))) {
     reader.problems.push(`PIGEON_LISTEN_ADDR=${JSON.stringify(raw)} is invalid: expected host:port, e.g. 0.0.0.0:3000`);
 
     return { host: '0.0.0.0', port: 3000 };
   }
 
-  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
+  return { host, port };
 }
 
 function isCidr(item: string): boolean {
@@ -132,17 +164,57 @@ function isCidr(item: string): boolean {
   return isIPv4(address) ? Number(bits) <= 32 : address.includes(':') && Number(bits) <= 128;
 }
 
+/**
+ * Accepts an absolute http(s) URL of at most 2048 characters, the rule the
+ * domain applies to OIDC settings. Whitespace is rejected rather than trimmed,
+ * because issuers are compared with a token's `iss` byte for byte.
+ */
 function isUrl(value: string): boolean {
+  if (value.length > MAX_OIDC_FIELD_LENGTH || /[\s\u0000-\u001f\u007f]/.test(value)) {
+    return false;
+  }
+
   try {
     const url = new URL(value);
 
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
   } catch {
     return false;
   }
 }
 
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/**
+ * Returns the URL with its password replaced by `***`, for error messages. For
+ * a value that does not parse as a URL, everything between the scheme and the
+ * last `@` is replaced.
+ */
+function redactDatabaseUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password !== '') {
+      url.password = '***';
+    }
+
+    return url.href;
+  } catch {
+    return value.replace(/^([^:/]*:\/\/).*@/, '$1***@');
+  }
+}
+
+function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//.test(value) && URL.canParse(value);
+}
+
+function readDatabaseUrl(reader: Reader): string {
+  const value = reader.required('DATABASE_URL', 'set it to a PostgreSQL URL such as postgres://user:password@host:5432/pigeon');
+  if (value !== '' && !isPostgresUrl(value)) {
+    reader.problems.push(
+      `DATABASE_URL=${JSON.stringify(redactDatabaseUrl(value))} is invalid: expected a postgres:// or postgresql:// URL such as postgres://user:password@host:5432/pigeon`,
+    );
+  }
+
+  return value;
+}
 
 /** Reads PIGEON_BASE_DOMAIN: a bare DNS name such as `pigeon.example.com`, stored in lowercase because hosts compare case-insensitively. */
 function parseBaseDomain(reader: Reader): string | null {
@@ -167,28 +239,36 @@ const DAY = 86_400;
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): PigeonConfig {
   const reader = new Reader(env);
-  const databaseUrl = reader.required('DATABASE_URL', 'set it to a PostgreSQL URL such as postgres://user:password@host:5432/pigeon');
-  if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    reader.problems.push('DATABASE_URL is invalid: expected a URL starting with postgres:// or postgresql://');
-  }
+  const databaseUrl = readDatabaseUrl(reader);
 
   const bootstrapEnabled = reader.bool('PIGEON_BOOTSTRAP_ORG_ENABLED', false);
+  const orgName = reader.text('PIGEON_BOOTSTRAP_ORG_NAME', 'System');
+  const orgSlug = reader.text('PIGEON_BOOTSTRAP_ORG_SLUG', 'system');
   const issuerUrl = reader.text('PIGEON_BOOTSTRAP_OIDC_ISSUER_URL', '');
   const audience = reader.text('PIGEON_BOOTSTRAP_OIDC_AUDIENCE', '');
   const jwksUrl = reader.text('PIGEON_BOOTSTRAP_OIDC_JWKS_URL', '');
-  const orgSlug = reader.text('PIGEON_BOOTSTRAP_ORG_SLUG', 'system');
+  // These settings matter only while bootstrapping, so they are checked only then.
   if (bootstrapEnabled) {
+    if (orgName.trim() === '' || orgName.length > MAX_ORGANIZATION_NAME_LENGTH) {
+      reader.problems.push(
+        `PIGEON_BOOTSTRAP_ORG_NAME=${JSON.stringify(orgName)} is invalid: expected a name of 1 to ${MAX_ORGANIZATION_NAME_LENGTH} characters, not only spaces`,
+      );
+    }
+    if (!/^[a-z0-9-]+$/.test(orgSlug) || orgSlug.length > MAX_SLUG_LENGTH) {
+      reader.problems.push(
+        `PIGEON_BOOTSTRAP_ORG_SLUG=${JSON.stringify(orgSlug)} is invalid: expected 1 to ${MAX_SLUG_LENGTH} lowercase letters, digits and hyphens`,
+      );
+    }
     if (!isUrl(issuerUrl)) {
       reader.problems.push(`PIGEON_BOOTSTRAP_OIDC_ISSUER_URL=${JSON.stringify(issuerUrl)} is invalid: expected the issuer's http(s) URL because PIGEON_BOOTSTRAP_ORG_ENABLED=true`);
     }
     if (audience.trim() === '') {
       reader.problems.push('PIGEON_BOOTSTRAP_OIDC_AUDIENCE is missing: set the audience (client id) tokens carry, because PIGEON_BOOTSTRAP_ORG_ENABLED=true');
+    } else if (audience.length > MAX_OIDC_FIELD_LENGTH) {
+      reader.problems.push(`PIGEON_BOOTSTRAP_OIDC_AUDIENCE is invalid: expected at most ${MAX_OIDC_FIELD_LENGTH} characters, got ${audience.length}`);
     }
     if (jwksUrl !== '' && !isUrl(jwksUrl)) {
       reader.problems.push(`PIGEON_BOOTSTRAP_OIDC_JWKS_URL=${JSON.stringify(jwksUrl)} is invalid: expected an http(s) URL or nothing`);
-    }
-    if (!/^[a-z0-9-]+$/.test(orgSlug)) {
-      reader.problems.push(`PIGEON_BOOTSTRAP_ORG_SLUG=${JSON.stringify(orgSlug)} is invalid: expected lowercase letters, digits and hyphens`);
     }
   }
 
@@ -203,10 +283,10 @@ export function loadConfig(env: Env = process.env): PigeonConfig {
   const config: PigeonConfig = {
     databaseUrl,
     listen: parseListenAddress(reader, reader.text('PIGEON_LISTEN_ADDR', '0.0.0.0:3000')),
-    logLevel: reader.text('PIGEON_LOG_LEVEL', 'info'),
+    logLevel: reader.oneOf('PIGEON_LOG_LEVEL', 'info', LOG_LEVELS),
     bootstrap: {
       enabled: bootstrapEnabled,
-      orgName: reader.text('PIGEON_BOOTSTRAP_ORG_NAME', 'System'),
+      orgName,
       orgSlug,
       issuerUrl,
       audience,
