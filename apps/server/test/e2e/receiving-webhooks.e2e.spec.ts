@@ -237,6 +237,8 @@ describe('docker/example-receiver.mjs', () => {
     const id = /processed ([0-9a-f-]{36})/.exec(output)![1]!;
 
     const status = await post(id, '{"order":42}', secret);
+    // The receiver's log line reaches this process through a pipe, possibly after the response.
+    await eventually(async () => (output.includes(`duplicate ${id} ignored`) ? true : undefined), 5000).catch(() => undefined);
 
     expect(status).toBe(200);
     expect(output).toContain(`duplicate ${id} ignored`);
