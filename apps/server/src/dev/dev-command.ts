@@ -142,7 +142,10 @@ export async function runDev(options: DevOptions): Promise<void> {
     }
     stopping = true;
     print('stopping Pigeon dev...');
-    void stopAll().then(() => process.exit(0));
+    void stopAll().then(() => {
+      print('Pigeon dev stopped.');
+      process.exit(0);
+    });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
