@@ -170,13 +170,13 @@ export class DeliveryWorker {
    * frees a slot for them sooner than the poll interval would.
    */
   private rememberCappedEndpoints(inFlightAtClaim: ReadonlyMap<string, number>, tasks: readonly DeliveryTask[]): void {
-    const held = new Map(inFlightAtClaim);
+    const inFlightAfterClaim = new Map(inFlightAtClaim);
     for (const task of tasks) {
-      held.set(task.endpointId, (held.get(task.endpointId) ?? 0) + 1);
+      inFlightAfterClaim.set(task.endpointId, (inFlightAfterClaim.get(task.endpointId) ?? 0) + 1);
     }
 
     this.cappedEndpoints.clear();
-    for (const [endpointId, count] of held) {
+    for (const [endpointId, count] of inFlightAfterClaim) {
       if (count >= this.settings.maxInFlightPerEndpoint) {
         this.cappedEndpoints.add(endpointId);
       }
