@@ -11,8 +11,8 @@
 // Prints one JSON line per run on stdout (and appends it to --out), then
 // Markdown tables of medians and of Pigeon's ratios to the minimal pipeline.
 // Needs the server built (`pnpm exec tsc -b`) and a PostgreSQL server on
-// 127.0.0.1 whose --admin-url role may create databases; each run drops and
-// recreates --database (and --database plus `_ideal` for the minimal pipeline).
+// 127.0.0.1 whose --admin-url role may create databases. Each run drops and
+// recreates --database, and --database plus `_ideal` for the minimal pipeline.
 // `node bench/run.mjs --help` lists the options.
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -136,7 +136,7 @@ function parseWorkloads(text) {
     });
 }
 
-/** The runs of one repetition: closed-loop workloads, then open-loop ones. */
+/** Lists the runs of one repetition: closed-loop workloads, then open-loop ones. */
 function runsOfRepetition(options) {
   const runs = parseWorkloads(options.workloads).map((workload) => ({ ...workload, rate: 0 }));
   if (options.rate > 0 && !options.split) {
@@ -182,7 +182,10 @@ async function main() {
     }
   }
   assertLocalDatabase(options.adminUrl);
-  const requested = options.systems ? String(options.systems).split(',') : options.idealKit ? ['pigeon', 'ideal'] : ['pigeon'];
+  let requested = options.idealKit ? ['pigeon', 'ideal'] : ['pigeon'];
+  if (options.systems) {
+    requested = String(options.systems).split(',');
+  }
   if (options.logDir) {
     mkdirSync(options.logDir, { recursive: true });
   }

@@ -90,9 +90,9 @@ function signatureIsValid(path, header, body) {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
 
   return header.split(',').some((part) => {
-    const given = Buffer.from(part.trim());
+    const signature = Buffer.from(part.trim());
 
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return signature.length === expected.length && timingSafeEqual(signature, expected);
   });
 }
 

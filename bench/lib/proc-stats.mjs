@@ -65,7 +65,7 @@ export function machineCpuSeconds() {
   return { busy: (user + nice + system + irq + softirq) / clockTicks, steal: steal / clockTicks };
 }
 
-/** The 1-minute load average. */
+/** Returns the 1-minute load average. */
 export function loadAverage() {
   return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 }

@@ -22,9 +22,9 @@ import { loadAverage, machineCpuSeconds, PostgresCpuTracker, processCpuSeconds, 
 import { endpointPaths } from './systems.mjs';
 import { freePort, nowMs, percentiles, request, round1, round3, sleep, waitForHttp } from './util.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SINK = path.join(here, '..', 'sink.mjs');
-const LOADGEN = path.join(here, '..', 'loadgen.mjs');
+const libDirectory = path.dirname(fileURLToPath(import.meta.url));
+const SINK = path.join(libDirectory, '..', 'sink.mjs');
+const LOADGEN = path.join(libDirectory, '..', 'loadgen.mjs');
 
 /**
  * Waits, at most `maxWaitS`, for a 1-second window in which the machine's busy
@@ -105,6 +105,15 @@ function matchReceipts(receiptsText, messages, paths) {
   }
 
   return { latencies, lost, unexpected };
+}
+
+/** Names the kind of run: `split`, `rate200` (open loop at 200 messages/s) or `closed`. */
+function runMode(options) {
+  if (options.split) {
+    return 'split';
+  }
+
+  return options.rate > 0 ? `rate${options.rate}` : 'closed';
 }
 
 /** CPU seconds so far of each process in `pids` (by name), of PostgreSQL and of the machine. */
@@ -275,7 +284,7 @@ export async function runOnce(system, options) {
       system: system.name,
       repBlock: options.repBlock ?? null,
       workload: `${options.n}x${options.endpoints}`,
-      mode: options.split ? 'split' : options.rate > 0 ? `rate${options.rate}` : 'closed',
+      mode: runMode(options),
       n: options.n,
       endpoints: options.endpoints,
       k: options.k,

@@ -1,6 +1,6 @@
 // The systems under test. Each adapter resets its database, starts its service
-// (API and worker in one Node process), tells the harness how to send it
-// messages, and reads back what it stored.
+// (API and worker in one Node process), returns the load generator's arguments
+// for it, and reads back what it stored.
 //
 // - pigeon: `node apps/server/dist/main.js serve` through its HTTP API, with a
 //   local OpenID issuer for the bearer token.
@@ -22,8 +22,8 @@ const EVENT_TYPE = 'order.created';
 const OTHER_EVENT_TYPE = 'invoice.paid';
 
 /**
- * Waits for `url` to answer, or rejects as soon as `child` exits, so a service
- * that fails at start-up is reported at once.
+ * Waits for `url` to respond with 2xx, or rejects as soon as `child` exits, so
+ * a service that fails at start-up is reported at once.
  */
 async function waitForStartup(child, url, name, logFile) {
   let onExit;
@@ -173,7 +173,7 @@ export function pigeonSystem({ label = 'pigeon', workspace, adminUrl, database, 
       return rows;
     },
 
-    /** What the database says about every message and attempt, warm-up included. */
+    /** Counts messages and attempts by outcome in the database, warm-up included. */
     async verify(client) {
       const byStatus = await client.query(`SELECT status, count(*)::int AS n FROM attempts GROUP BY status ORDER BY status`);
       const totals = await client.query(
@@ -191,9 +191,9 @@ export function pigeonSystem({ label = 'pigeon', workspace, adminUrl, database, 
 }
 
 /**
- * The kit's minimal pipeline, started as `baseline-ideal.mjs --role service`
- * from `kitDir` with the kit's default settings. Its tables are created with
- * the kit's own schema and seed code.
+ * Loads the kit's minimal pipeline, which runs as `baseline-ideal.mjs --role
+ * service` from `kitDir` with the kit's default settings. Its tables are
+ * created with the kit's own schema and seed code.
  */
 export async function idealSystem({ kitDir, adminUrl, database, logFile }) {
   const script = path.join(kitDir, 'baseline-ideal.mjs');
@@ -241,7 +241,7 @@ export async function idealSystem({ kitDir, adminUrl, database, logFile }) {
       const output = logFile ? openSync(logFile, 'a') : 'ignore';
       const baseOptions = { ...ideal.defaults, apiPort: port, maxSeconds, sync: 'on' };
 
-      // With split, the service stores messages and starts its worker loops only when told to.
+      // With split, the service stores messages and starts its worker loops only on POST /_control/start-worker.
       const spawnService = async (split) => {
         const child = spawnTracked(process.execPath, [script, '--role', 'service'], {
           cwd: kitDir,

@@ -90,7 +90,10 @@ export function request(url, { method = 'GET', body, headers = {}, timeoutMs = 1
     return Promise.reject(new Error(`refusing to send a request to ${target.hostname}: the bench talks to 127.0.0.1 only`));
   }
 
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  let payload = body;
+  if (body !== undefined && typeof body !== 'string') {
+    payload = JSON.stringify(body);
+  }
   const allHeaders = payload === undefined ? headers : { 'content-type': 'application/json', ...headers };
 
   return new Promise((resolve, reject) => {
@@ -122,7 +125,7 @@ export async function requestOk(url, options) {
   return response;
 }
 
-/** Polls `url` until it answers 2xx; rejects after `timeoutMs` with the last error. */
+/** Polls `url` until it responds with 2xx; rejects after `timeoutMs` with the last error. */
 export async function waitForHttp(url, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
@@ -136,7 +139,7 @@ export async function waitForHttp(url, { timeoutMs = 30_000, intervalMs = 100 } 
     await sleep(intervalMs);
   }
 
-  throw new Error(`${url} did not answer within ${timeoutMs} ms: ${lastError?.message}`);
+  throw new Error(`${url} did not respond with 2xx within ${timeoutMs} ms: ${lastError?.message}`);
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */

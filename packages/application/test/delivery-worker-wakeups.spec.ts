@@ -8,13 +8,13 @@ const SETTINGS = { batchSize: 4, pollIntervalMs: 1000, leaseMs: 60_000, concurre
 
 /** A queue whose next claim waits until the test releases it, to poke the worker while it claims. */
 class HeldClaimQueue extends RecordingDeliveryQueue {
-  held: Deferred<void> | null = null;
+  nextClaimRelease: Deferred<void> | null = null;
 
   override async claim(request: ClaimRequest): Promise<DeliveryTask[]> {
     const tasks = await super.claim(request);
-    const held = this.held;
-    this.held = null;
-    await held?.promise;
+    const release = this.nextClaimRelease;
+    this.nextClaimRelease = null;
+    await release?.promise;
 
     return tasks;
   }
@@ -74,7 +74,7 @@ describe('DeliveryWorker wake-ups', () => {
   it('claims again after a poke during a claim', async () => {
     const { sut, queue } = setUp();
     const claim = deferred<void>();
-    queue.held = claim;
+    queue.nextClaimRelease = claim;
     started(sut);
     await settle();
 
