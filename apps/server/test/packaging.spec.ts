@@ -97,8 +97,10 @@ describe('server image artifacts', () => {
     outDir = mkdtempSync(path.join(tmpdir(), 'pigeon-image-'));
     appDir = path.join(outDir, 'app');
     const [command, ...args] = deploy[1]!.split(/\s+/);
-    // --offline keeps the test from the network: the packages are in the store since the workspace was installed.
-    execFileSync(command!, [...args, '--offline', appDir], { cwd: workspace, stdio: 'pipe' });
+    // The packages are in the store since the workspace was installed. A frozen
+    // install leaves pnpm's metadata cache empty, though, and deploy resolves
+    // again, so it may fetch package metadata; --offline would fail there.
+    execFileSync(command!, [...args, '--prefer-offline', appDir], { cwd: workspace, stdio: 'pipe' });
 
     database = await createTestDatabase();
   });
