@@ -90,7 +90,7 @@ describe('request logging', () => {
     });
 
     it('logs the error type and message', () => {
-      expect(line.error).toMatchObject({ type: 'QueryFailedError', message: expect.stringContaining('"messages" does not exist') });
+      expect(line.error).toMatchObject({ type: 'DatabaseError', message: expect.stringContaining('"messages" does not exist') });
     });
 
     it('logs no token, payload or query parameters', () => {

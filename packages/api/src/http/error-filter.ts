@@ -124,7 +124,8 @@ export function errorLogFields(exception: unknown): Record<string, unknown> {
   const code = (exception as { code?: unknown }).code;
 
   return {
-    type: exception.name,
+    // pg names its server errors 'error'; the class name says more.
+    type: exception.name === 'error' ? exception.constructor.name : exception.name,
     message: exception.message,
     ...(typeof code === 'string' ? { code } : {}),
     stack: exception.stack,
