@@ -123,7 +123,7 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     .register(DeleteEndpointCommand, new DeleteEndpointHandler(applications, endpoints))
     .register(
       SendMessageCommand,
-      new SendMessageHandler(applications, eventTypes, messages, clock, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }, metrics),
+      new SendMessageHandler(messages, clock, { idempotencyTtlSeconds: config.idempotencyTtlSeconds }, metrics),
     );
 
   const queries = new QueryBus()

@@ -9,7 +9,7 @@ import {
   PigeonError,
 } from '@pigeon/domain';
 
-import type { Actor, DeliveryTask } from '../src';
+import type { Actor, AuditEntry, DeliveryTask } from '../src';
 import {
   FakeClock,
   InMemoryApplicationRepository,
@@ -19,6 +19,18 @@ import {
 } from './fakes';
 
 export const ACTOR: Actor = { orgId: 'org-a', subject: 'alice@example.com' };
+
+/** The success entry the command bus hands a self-auditing send. */
+export function sendAudit(actor: Actor): AuditEntry {
+  return {
+    orgId: actor.orgId,
+    actor: actor.subject,
+    commandName: 'SendMessage',
+    success: true,
+    errorMessage: null,
+    timestamp: new Date('2026-01-01T00:00:00Z'),
+  };
+}
 export const OTHER_ORG_ACTOR: Actor = { orgId: 'org-b', subject: 'bob@example.com' };
 
 /** The in-memory repositories of one test, wired to one clock. */
@@ -27,7 +39,7 @@ export class Catalog {
   readonly eventTypes = new InMemoryEventTypeRepository();
   readonly applications = new InMemoryApplicationRepository(this.eventTypes);
   readonly endpoints = new InMemoryEndpointRepository();
-  readonly messages = new InMemoryMessageRepository(this.endpoints, this.clock);
+  readonly messages = new InMemoryMessageRepository(this.applications, this.eventTypes, this.endpoints, this.clock);
 
   /** Stores an application of `orgId` and returns it with its hidden test event type. */
   async anApplication(orgId: string, uid = 'billing'): Promise<{ application: Application; testEventType: EventType }> {

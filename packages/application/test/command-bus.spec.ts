@@ -9,6 +9,8 @@ import {
   GetApplicationHandler,
   GetApplicationQuery,
   QueryBus,
+  SendMessageCommand,
+  SendMessageHandler,
   UpdateApplicationCommand,
   UpdateApplicationHandler,
 } from '../src';
@@ -130,6 +132,41 @@ describe('CommandBus', () => {
     expect(error).toBe(auditError);
     expect(transactions.journal).toEqual(['begin', 'rollback', 'begin', 'rollback']);
     expect(auditFailures).toEqual([{ error: auditError, commandName: 'CreateApplication' }]);
+  });
+
+  it('hands a self-auditing send its success entry and opens no transaction', async () => {
+    const { sut, catalog, transactions, auditLog } = setUp();
+    const { application } = await catalog.anApplication(ACTOR.orgId);
+    const eventType = await catalog.anEventType(application.id);
+    sut.register(SendMessageCommand, new SendMessageHandler(catalog.messages, catalog.clock, { idempotencyTtlSeconds: 60 }));
+
+    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR);
+
+    expect(catalog.messages.messages.get(result.message.id)).toEqual(result.message);
+    expect(catalog.messages.audited).toEqual([
+      {
+        orgId: 'org-a',
+        actor: 'alice@example.com',
+        commandName: 'SendMessage',
+        success: true,
+        errorMessage: null,
+        timestamp: catalog.clock.now(),
+      },
+    ]);
+    expect(auditLog.entries).toEqual([]);
+    expect(transactions.journal).toEqual([]);
+  });
+
+  it('audits a refused self-auditing send on its own', async () => {
+    const { sut, catalog, transactions, auditLog } = setUp();
+    sut.register(SendMessageCommand, new SendMessageHandler(catalog.messages, catalog.clock, { idempotencyTtlSeconds: 60 }));
+
+    const error = await rejectionOf(sut.execute(new SendMessageCommand('app-of-nobody', 'type-of-nobody', '{}', null), ACTOR));
+
+    expect(asPigeonError(error).code).toBe('not_found');
+    expect(catalog.messages.audited).toEqual([]);
+    expect(auditLog.entries).toEqual([expect.objectContaining({ commandName: 'SendMessage', success: false, errorMessage: 'not found' })]);
+    expect(transactions.journal).toEqual(['begin', 'audit SendMessage success=false', 'commit']);
   });
 
   it('rejects a command without a handler before opening a transaction', async () => {

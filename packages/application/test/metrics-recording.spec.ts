@@ -1,7 +1,7 @@
 import { RetryPolicy } from '@pigeon/domain';
 
 import { DeliveryAttempt, SendMessageCommand, SendMessageHandler } from '../src';
-import { ACTOR, aDeliveryTask, Catalog } from './builders';
+import { ACTOR, aDeliveryTask, Catalog, sendAudit } from './builders';
 import { CollectingLogger, FakeClock, RecordingDeliveryQueue, ScriptedWebhookSender } from './fakes';
 import { RecordingMetrics } from './fakes/metrics';
 
@@ -11,10 +11,7 @@ describe('SendMessageHandler metrics', () => {
     const { application } = await catalog.anApplication(ACTOR.orgId, 'billing');
     const eventType = await catalog.anEventType(application.id, 'invoice.paid');
     const metrics = new RecordingMetrics();
-    const sut = new SendMessageHandler(
-      catalog.applications,
-      catalog.eventTypes,
-      catalog.messages,
+    const sut = new SendMessageHandler(catalog.messages,
       catalog.clock,
       { idempotencyTtlSeconds: 60 },
       metrics,
@@ -26,8 +23,8 @@ describe('SendMessageHandler metrics', () => {
   it('counts a new and a duplicate message', async () => {
     const { sut, metrics, appId, eventTypeId } = await setUp();
 
-    await sut.execute(new SendMessageCommand(appId, eventTypeId, '{"id":1}', 'order-1'), ACTOR);
-    await sut.execute(new SendMessageCommand(appId, eventTypeId, '{"id":1}', 'order-1'), ACTOR);
+    await sut.execute(new SendMessageCommand(appId, eventTypeId, '{"id":1}', 'order-1'), ACTOR, sendAudit(ACTOR));
+    await sut.execute(new SendMessageCommand(appId, eventTypeId, '{"id":1}', 'order-1'), ACTOR, sendAudit(ACTOR));
 
     expect(metrics.messages).toEqual([false, true]);
   });
@@ -35,7 +32,7 @@ describe('SendMessageHandler metrics', () => {
   it('counts nothing for a rejected message', async () => {
     const { sut, metrics, appId } = await setUp();
 
-    await expect(sut.execute(new SendMessageCommand(appId, '00000000-0000-4000-8000-000000000000', '{}', null), ACTOR)).rejects.toThrow();
+    await expect(sut.execute(new SendMessageCommand(appId, '00000000-0000-4000-8000-000000000000', '{}', null), ACTOR, sendAudit(ACTOR))).rejects.toThrow();
 
     expect(metrics.messages).toEqual([]);
   });

@@ -18,7 +18,7 @@ import {
   SendTestEventCommand,
   SendTestEventHandler,
 } from '../src';
-import { ACTOR, asPigeonError, Catalog, OTHER_ORG_ACTOR, rejectionOf } from './builders';
+import { ACTOR, asPigeonError, Catalog, OTHER_ORG_ACTOR, rejectionOf, sendAudit } from './builders';
 import {
   InMemoryAttemptRepository,
   InMemoryDeadLetterRepository,
@@ -45,7 +45,7 @@ class Operations extends Catalog {
       idempotencyTtlSeconds: 86_400,
       now: this.clock.now(),
     });
-    await this.messages.send(message);
+    await this.messages.send({ message, orgId: ACTOR.orgId, audit: sendAudit(ACTOR) });
 
     return message;
   }

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SendMessageHandler } from '../src';
-import { ACTOR, asPigeonError, Catalog, rejectionOf } from './builders';
+import { ACTOR, asPigeonError, Catalog, rejectionOf, sendAudit } from './builders';
 
 const TTL_SECONDS = 86_400;
 
@@ -10,7 +10,7 @@ async function setUp() {
   const otherEventType = await catalog.anEventType(application.id, 'invoice.void');
   const { application: sibling } = await catalog.anApplication(ACTOR.orgId, 'shipping');
   const siblingEventType = await catalog.anEventType(sibling.id, 'parcel.sent');
-  const sut = new SendMessageHandler(catalog.applications, catalog.eventTypes, catalog.messages, catalog.clock, {
+  const sut = new SendMessageHandler(catalog.messages, catalog.clock, {
     idempotencyTtlSeconds: TTL_SECONDS,
   });
 
@@ -24,6 +24,7 @@ describe('SendMessageHandler', () => {
     const result = await sut.execute(
       new SendMessageCommand(application.id, eventType.id, '{ "amount": 12345678901234567890123,\n "b": 1e21 }', null),
       ACTOR,
+      sendAudit(ACTOR),
     );
 
     expect(result.message.payload).toBe('{"amount":12345678901234567890123,"b":1e21}');
@@ -39,7 +40,7 @@ describe('SendMessageHandler', () => {
     await catalog.anEndpoint(application.id, []);
     await catalog.anEndpoint(siblingEventType.appId, [siblingEventType.id]);
 
-    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR);
+    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR, sendAudit(ACTOR));
 
     const attempts = catalog.messages.attemptsOf(result.message.id);
     expect(result.attemptsCreated).toBe(2);
@@ -50,7 +51,7 @@ describe('SendMessageHandler', () => {
   it('creates no attempts without subscribers', async () => {
     const { sut, catalog, application, eventType } = await setUp();
 
-    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR);
+    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR, sendAudit(ACTOR));
 
     expect(result.attemptsCreated).toBe(0);
     expect(catalog.messages.messages.get(result.message.id)).toEqual(result.message);
@@ -59,9 +60,9 @@ describe('SendMessageHandler', () => {
   it('returns the stored message for a repeated idempotency key', async () => {
     const { sut, catalog, application, eventType } = await setUp();
     await catalog.anEndpoint(application.id, [eventType.id]);
-    const first = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', 'order-42'), ACTOR);
+    const first = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', 'order-42'), ACTOR, sendAudit(ACTOR));
 
-    const second = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":2}', 'order-42'), ACTOR);
+    const second = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":2}', 'order-42'), ACTOR, sendAudit(ACTOR));
 
     expect(second.duplicate).toBe(true);
     expect(second.attemptsCreated).toBe(0);
@@ -72,10 +73,10 @@ describe('SendMessageHandler', () => {
 
   it('accepts a repeated key after it expires', async () => {
     const { sut, catalog, application, eventType } = await setUp();
-    const first = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', 'order-42'), ACTOR);
+    const first = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', 'order-42'), ACTOR, sendAudit(ACTOR));
     catalog.clock.advance(TTL_SECONDS * 1000);
 
-    const second = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":2}', 'order-42'), ACTOR);
+    const second = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":2}', 'order-42'), ACTOR, sendAudit(ACTOR));
 
     expect(second.duplicate).toBe(false);
     expect(second.message.id).not.toBe(first.message.id);
@@ -84,7 +85,7 @@ describe('SendMessageHandler', () => {
   it('sets the key expiry from the clock and the TTL', async () => {
     const { sut, catalog, application, eventType } = await setUp();
 
-    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', 'order-42'), ACTOR);
+    const result = await sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', 'order-42'), ACTOR, sendAudit(ACTOR));
 
     expect(result.message.idempotencyExpiresAt).toEqual(new Date(catalog.clock.now().getTime() + TTL_SECONDS * 1000));
   });
@@ -93,7 +94,7 @@ describe('SendMessageHandler', () => {
     const { sut, catalog, application, siblingEventType } = await setUp();
 
     const error = await rejectionOf(
-      sut.execute(new SendMessageCommand(application.id, siblingEventType.id, '{"id":1}', null), ACTOR),
+      sut.execute(new SendMessageCommand(application.id, siblingEventType.id, '{"id":1}', null), ACTOR, sendAudit(ACTOR)),
     );
 
     expect(asPigeonError(error).code).toBe('validation_failed');
@@ -105,7 +106,7 @@ describe('SendMessageHandler', () => {
     const { sut, catalog, application, testEventType } = await setUp();
 
     const error = await rejectionOf(
-      sut.execute(new SendMessageCommand(application.id, testEventType.id, '{"id":1}', null), ACTOR),
+      sut.execute(new SendMessageCommand(application.id, testEventType.id, '{"id":1}', null), ACTOR, sendAudit(ACTOR)),
     );
 
     expect(asPigeonError(error).message).toBe(`validation error: Event type not found: ${testEventType.id}`);
@@ -115,7 +116,7 @@ describe('SendMessageHandler', () => {
   it('rejects a payload that is not an object', async () => {
     const { sut, application, eventType } = await setUp();
 
-    const error = await rejectionOf(sut.execute(new SendMessageCommand(application.id, eventType.id, '[1,2]', null), ACTOR));
+    const error = await rejectionOf(sut.execute(new SendMessageCommand(application.id, eventType.id, '[1,2]', null), ACTOR, sendAudit(ACTOR)));
 
     expect(asPigeonError(error).message).toBe('validation error: payload must be a JSON object');
   });
@@ -123,7 +124,7 @@ describe('SendMessageHandler', () => {
   it('rejects an empty idempotency key', async () => {
     const { sut, catalog, application, eventType } = await setUp();
 
-    const error = await rejectionOf(sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', ''), ACTOR));
+    const error = await rejectionOf(sut.execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', ''), ACTOR, sendAudit(ACTOR)));
 
     expect(asPigeonError(error).message).toBe('validation error: idempotency_key must not be empty');
     expect(catalog.messages.messages.size).toBe(0);

@@ -34,7 +34,7 @@ import {
   UpdateEventTypeCommand,
   UpdateEventTypeHandler,
 } from '../src';
-import { ACTOR, asPigeonError, Catalog, OTHER_ORG_ACTOR, rejectionOf } from './builders';
+import { ACTOR, asPigeonError, Catalog, OTHER_ORG_ACTOR, rejectionOf, sendAudit } from './builders';
 
 const PAGE = { offset: 0, limit: 20 };
 
@@ -123,9 +123,10 @@ const INVOCATIONS: [string, Invocation][] = [
   [
     'send message',
     (c, f) =>
-      new SendMessageHandler(c.applications, c.eventTypes, c.messages, c.clock, { idempotencyTtlSeconds: 86_400 }).execute(
+      new SendMessageHandler(c.messages, c.clock, { idempotencyTtlSeconds: 86_400 }).execute(
         new SendMessageCommand(f.appId, f.eventTypeId, '{"planted":true}', null),
         OTHER_ORG_ACTOR,
+        sendAudit(OTHER_ORG_ACTOR),
       ),
   ],
   [
@@ -150,9 +151,9 @@ async function seedForeignApplication(catalog: Catalog): Promise<ForeignData> {
   const { application } = await catalog.anApplication(ACTOR.orgId);
   const eventType = await catalog.anEventType(application.id);
   const endpoint = await catalog.anEndpoint(application.id, [eventType.id]);
-  const { message } = await new SendMessageHandler(catalog.applications, catalog.eventTypes, catalog.messages, catalog.clock, {
+  const { message } = await new SendMessageHandler(catalog.messages, catalog.clock, {
     idempotencyTtlSeconds: 86_400,
-  }).execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR);
+  }).execute(new SendMessageCommand(application.id, eventType.id, '{"id":1}', null), ACTOR, sendAudit(ACTOR));
 
   return { appId: application.id, eventTypeId: eventType.id, endpointId: endpoint.id, messageId: message.id };
 }

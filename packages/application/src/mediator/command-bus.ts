@@ -3,9 +3,10 @@ import { isPigeonError } from '@pigeon/domain';
 import { Clock } from '../ports/clock';
 import { AuditLog } from '../ports/repositories';
 import { TransactionRunner } from '../ports/transaction-runner';
-import type { Actor, Command, CommandHandler, Query, QueryHandler } from './command';
+import type { Actor, Command, CommandHandler, Query, QueryHandler, SelfAuditingCommandHandler } from './command';
 
 type Constructor<T> = abstract new (...args: never[]) => T;
+type AnyCommandHandler = CommandHandler<Command<unknown>> | SelfAuditingCommandHandler<Command<unknown>>;
 
 /** Receives audit failures that happen after a command already failed, since they must not hide its error. */
 export type AuditFailureListener = (error: unknown, commandName: string) => void;
@@ -14,10 +15,11 @@ export type AuditFailureListener = (error: unknown, commandName: string) => void
  * Dispatches commands through the pipeline every write shares: one transaction
  * around the handler and its audit row, so a change and its audit commit or roll
  * back together. A failed command is audited with `success: false` after the
- * rollback, in a transaction of its own.
+ * rollback, in a transaction of its own. A self-auditing handler gets its
+ * success entry instead of a transaction and stores both in one write.
  */
 export class CommandBus {
-  private readonly handlers = new Map<Constructor<Command<unknown>>, CommandHandler<Command<unknown>>>();
+  private readonly handlers = new Map<Constructor<Command<unknown>>, AnyCommandHandler>();
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -26,8 +28,8 @@ export class CommandBus {
     private readonly onAuditFailure: AuditFailureListener = () => {},
   ) {}
 
-  register<C extends Command<unknown>>(type: Constructor<C>, handler: CommandHandler<C>): this {
-    this.handlers.set(type, handler as CommandHandler<Command<unknown>>);
+  register<C extends Command<unknown>>(type: Constructor<C>, handler: CommandHandler<C> | SelfAuditingCommandHandler<C>): this {
+    this.handlers.set(type, handler as AnyCommandHandler);
 
     return this;
   }
@@ -39,6 +41,10 @@ export class CommandBus {
     }
 
     try {
+      if ('auditsInItsWrite' in handler) {
+        return (await handler.execute(command, actor, this.entry(command, actor, null))) as R;
+      }
+
       return await this.transactions.run(async () => {
         const result = (await handler.execute(command, actor)) as R;
         await this.auditLog.record(this.entry(command, actor, null));

@@ -63,16 +63,29 @@ export interface MessageFilters {
   readonly status: MessageStatusFilter | null;
 }
 
+export interface SendRequest {
+  readonly message: Message;
+  /** Organization of the caller; the message's application must belong to it. */
+  readonly orgId: string;
+  /** Success entry of the audit log, stored in the same atomic write. */
+  readonly audit: AuditEntry;
+}
+
+/** Why a send stored nothing, when the application or event type is not the caller's to use. */
+export type SendRefusal = 'application_not_found' | 'event_type_not_found';
+
 export abstract class MessageRepository {
   /**
-   * Stores the message and one pending attempt per enabled endpoint subscribed
-   * to its event type, atomically. When an unexpired message with the same
-   * idempotency key exists in the application, nothing is written and that
-   * stored message is returned with `duplicate: true`; concurrent sends with one
-   * key resolve to a single message. A new message is recorded as a
-   * `message_created` outbox event in the same transaction.
+   * In one atomic write: checks that the application belongs to `orgId` and
+   * that the event type is one of its non-system types, stores the message and
+   * one pending attempt per enabled endpoint subscribed to its event type, the
+   * audit entry, and a `message_created` outbox event. When an unexpired
+   * message with the same idempotency key exists in the application, only the
+   * audit entry is written and that stored message is returned with
+   * `duplicate: true`; concurrent sends with one key resolve to a single
+   * message. Returns a refusal, and writes nothing, when a check fails.
    */
-  abstract send(message: Message): Promise<SendResult>;
+  abstract send(request: SendRequest): Promise<SendResult | SendRefusal>;
   abstract findInApp(appId: string, id: string): Promise<MessageView | null>;
   abstract listInApp(appId: string, page: PageRequest, filters: MessageFilters): Promise<Page<MessageView>>;
   /** Attempts of a message of the application, by attempt number; empty for a foreign message. */

@@ -11,6 +11,7 @@ import {
 
 import {
   ApplicationRepository,
+  type AuditEntry,
   type Clock,
   EndpointRepository,
   EventTypeRepository,
@@ -19,6 +20,8 @@ import {
   type MessageView,
   type Page,
   type PageRequest,
+  type SendRefusal,
+  type SendRequest,
   type SendResult,
 } from '../../src';
 
@@ -183,15 +186,29 @@ export class InMemoryEndpointRepository extends EndpointRepository {
 export class InMemoryMessageRepository extends MessageRepository {
   readonly messages = new Map<string, Message>();
   readonly attempts: Attempt[] = [];
+  /** Audit entries that sends stored with their writes. */
+  readonly audited: AuditEntry[] = [];
 
   constructor(
+    private readonly applications: InMemoryApplicationRepository,
+    private readonly eventTypes: InMemoryEventTypeRepository,
     private readonly endpoints: InMemoryEndpointRepository,
     private readonly clock: Clock,
   ) {
     super();
   }
 
-  async send(message: Message): Promise<SendResult> {
+  async send(request: SendRequest): Promise<SendResult | SendRefusal> {
+    const { message } = request;
+    if ((await this.applications.findInOrg(request.orgId, message.appId)) === null) {
+      return 'application_not_found';
+    }
+    const eventType = await this.eventTypes.findInApp(message.appId, message.eventTypeId);
+    if (eventType === null || eventType.system) {
+      return 'event_type_not_found';
+    }
+
+    this.audited.push(request.audit);
     const now = this.clock.now();
     const existing = [...this.messages.values()].find(
       (stored) =>
