@@ -173,6 +173,7 @@ export function buildRuntime(config: PigeonConfig, pino: Pino, applicationName: 
     maxInFlightPerEndpoint: settings.maxInFlightPerEndpoint,
     pollIntervalMs: settings.pollIntervalMs,
     leaseMs: settings.leaseSeconds * 1000,
+    httpTimeoutMs: settings.httpTimeoutSeconds * 1000,
   });
 
   const retention = new RetentionJob(new PgRetentionStore(db), logger.child({ component: 'retention' }), {

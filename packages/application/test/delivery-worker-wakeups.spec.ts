@@ -4,7 +4,7 @@ import { type ClaimRequest, DeliveryAttempt, DeliveryWorker, type DeliveryTask, 
 import { aDeliveryTask } from './builders';
 import { CollectingLogger, DELIVERED, type Deferred, deferred, FakeClock, RecordingDeliveryQueue, ScriptedWebhookSender } from './fakes';
 
-const SETTINGS = { batchSize: 4, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 8, maxInFlightPerEndpoint: 2 };
+const SETTINGS = { batchSize: 4, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 8, maxInFlightPerEndpoint: 2, httpTimeoutMs: 30_000 };
 
 /** A queue whose next claim waits until the test releases it, to poke the worker while it claims. */
 class HeldClaimQueue extends RecordingDeliveryQueue {
@@ -32,7 +32,7 @@ function setUp() {
   });
   const sut = new DeliveryWorker(queue, attempt, logger, SETTINGS);
 
-  return { sut, queue, sender };
+  return { sut, queue, sender, logger };
 }
 
 /** Runs every pending promise job and every timer due now, without moving the fake clock. */
@@ -85,21 +85,69 @@ describe('DeliveryWorker wake-ups', () => {
     expect(queue.claims).toHaveLength(2);
   });
 
-  it('wakes when a delivery ends at a capped endpoint', async () => {
+  /** Four attempts of one endpoint: its share, twice its in-flight cap of 2. */
+  function endpointShare(endpointId: string): DeliveryTask[] {
+    return ['a1', 'a2', 'a3', 'a4'].map((attemptId) => aDeliveryTask({ attemptId, endpointId }));
+  }
+
+  it('wakes once deliveries of an endpoint that filled its share end', async () => {
     const { sut, queue, sender } = setUp();
     const first = deferred<WebhookOutcome>();
-    sender.respondWith(first.promise, heldDelivery().promise);
-    queue.enqueueBatch(aDeliveryTask({ attemptId: 'a1', endpointId: 'busy' }), aDeliveryTask({ attemptId: 'a2', endpointId: 'busy' }));
+    const second = deferred<WebhookOutcome>();
+    sender.respondWith(first.promise, second.promise, heldDelivery().promise, heldDelivery().promise);
+    queue.enqueueBatch(...endpointShare('busy'));
     started(sut);
     await settle();
-    const claimsWhileCapped = queue.claims.length;
+    const claimsWhileFull = queue.claims.length;
+
+    first.resolve(DELIVERED);
+    await settle();
+    const claimsAfterOne = queue.claims.length;
+    second.resolve(DELIVERED);
+    await settle();
+
+    // A full batch is followed by a claim at once, which finds nothing here.
+    expect(claimsWhileFull).toBe(2);
+    expect(claimsAfterOne).toBe(2);
+    expect(queue.claims).toHaveLength(3);
+    expect(queue.inFlightSeen[2]).toEqual(new Map([['busy', 2]]));
+  });
+
+  it('sends no more than the cap to one endpoint and queues the rest in claim order', async () => {
+    const { sut, queue, sender } = setUp();
+    const first = deferred<WebhookOutcome>();
+    sender.respondWith(first.promise, heldDelivery().promise, heldDelivery().promise, heldDelivery().promise);
+    queue.enqueueBatch(...endpointShare('busy'));
+    started(sut);
+    await settle();
+    const sentWhileFull = sender.requests.length;
 
     first.resolve(DELIVERED);
     await settle();
 
-    expect(claimsWhileCapped).toBe(1);
-    expect(queue.claims).toHaveLength(2);
-    expect(queue.inFlightSeen[1]).toEqual(new Map([['busy', 1]]));
+    expect(sentWhileFull).toBe(2);
+    expect(sender.requests).toHaveLength(3);
+    expect(queue.successes.map((success) => success.task.attemptId)).toEqual(['a1']);
+  });
+
+  it('leaves a queued attempt unsent once its lease could run out during the send', async () => {
+    const { sut, queue, sender, logger } = setUp();
+    const first = deferred<WebhookOutcome>();
+    sender.respondWith(first.promise, heldDelivery().promise);
+    queue.enqueueBatch(...endpointShare('busy').slice(0, 3));
+    started(sut);
+    await settle();
+
+    // Lease 60 s, HTTP timeout 30 s, margin 5 s: a send must start within 25 s.
+    await jest.advanceTimersByTimeAsync(25_001);
+    first.resolve(DELIVERED);
+    await settle();
+
+    expect(sender.requests).toHaveLength(2);
+    expect(queue.successes.map((success) => success.task.attemptId)).toEqual(['a1']);
+    expect(logger.lines.filter((line) => line.level === 'warn').map((line) => [line.message, line.fields['attemptId']])).toEqual([
+      ['delivery left for a later claim: its lease would expire during the send', 'a3'],
+    ]);
   });
 
   it('sleeps on when a delivery ends below the cap', async () => {
@@ -117,21 +165,24 @@ describe('DeliveryWorker wake-ups', () => {
     expect(queue.claims).toHaveLength(1);
   });
 
-  it('counts an endpoint already at its cap as capped', async () => {
+  it('counts an endpoint already holding its share as full', async () => {
     const { sut, queue, sender } = setUp();
     const first = deferred<WebhookOutcome>();
-    sender.respondWith(first.promise, heldDelivery().promise);
-    queue.enqueueBatch(aDeliveryTask({ attemptId: 'a1', endpointId: 'busy' }), aDeliveryTask({ attemptId: 'a2', endpointId: 'busy' }));
+    const second = deferred<WebhookOutcome>();
+    sender.respondWith(first.promise, second.promise, heldDelivery().promise, heldDelivery().promise);
+    queue.enqueueBatch(...endpointShare('busy'));
     started(sut);
     await settle();
-    // A poll while both slots are taken claims nothing for the endpoint.
+    // A poll while the share is held claims nothing for the endpoint.
     await jest.advanceTimersByTimeAsync(SETTINGS.pollIntervalMs);
     const claimsBeforeRelease = queue.claims.length;
 
     first.resolve(DELIVERED);
+    second.resolve(DELIVERED);
     await settle();
 
-    expect(claimsBeforeRelease).toBe(2);
-    expect(queue.claims).toHaveLength(3);
+    // The full batch, the empty claim right after it, and the poll.
+    expect(claimsBeforeRelease).toBe(3);
+    expect(queue.claims).toHaveLength(4);
   });
 });

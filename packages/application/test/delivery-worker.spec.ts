@@ -11,7 +11,7 @@ import {
   ScriptedWebhookSender,
 } from './fakes';
 
-const SETTINGS = { batchSize: 2, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 4, maxInFlightPerEndpoint: 8 };
+const SETTINGS = { batchSize: 2, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 4, maxInFlightPerEndpoint: 8, httpTimeoutMs: 30_000 };
 
 function setUpParts() {
   const queue = new RecordingDeliveryQueue();

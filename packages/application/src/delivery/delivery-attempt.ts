@@ -28,24 +28,30 @@ export class DeliveryAttempt {
     private readonly metrics: Metrics = new NoopMetrics(),
   ) {}
 
-  async run(task: DeliveryTask): Promise<WebhookOutcome> {
+  /** `onSent` runs when the HTTP try has ended, before its outcome is recorded. */
+  async run(task: DeliveryTask, onSent: () => void = () => {}): Promise<WebhookOutcome> {
     const body = Buffer.from(task.payload, 'utf8');
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
-    const outcome = await this.sender.send({
-      url: task.url,
-      body,
-      timeoutMs: this.settings.httpTimeoutMs,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': this.settings.userAgent,
-        'x-pigeon-signature': pigeonSignatureHeader(task.signingSecrets, body),
-        'webhook-id': task.messageId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': standardWebhookSignatureHeader(task.signingSecrets, task.messageId, timestamp, body),
-        'x-pigeon-event-type': task.eventTypeName,
-        'x-pigeon-attempt': String(task.attemptNumber),
-      },
-    });
+    let outcome: WebhookOutcome;
+    try {
+      outcome = await this.sender.send({
+        url: task.url,
+        body,
+        timeoutMs: this.settings.httpTimeoutMs,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': this.settings.userAgent,
+          'x-pigeon-signature': pigeonSignatureHeader(task.signingSecrets, body),
+          'webhook-id': task.messageId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': standardWebhookSignatureHeader(task.signingSecrets, task.messageId, timestamp, body),
+          'x-pigeon-event-type': task.eventTypeName,
+          'x-pigeon-attempt': String(task.attemptNumber),
+        },
+      });
+    } finally {
+      onSent();
+    }
 
     await this.record(task, outcome);
 

@@ -10,18 +10,38 @@ export interface DeliveryWorkerSettings {
   readonly leaseMs: number;
   /** Maximum number of deliveries in flight in this process. */
   readonly concurrency: number;
-  /** Maximum number of deliveries in flight to one endpoint in this process, so one slow receiver cannot take every slot. */
+  /** Maximum number of HTTP requests in flight to one endpoint from this process, so one slow receiver cannot take every slot. */
   readonly maxInFlightPerEndpoint: number;
+  /** Longest one HTTP try may take; a queued attempt is sent only while its lease outlasts it. */
+  readonly httpTimeoutMs: number;
+}
+
+/**
+ * How many attempts of one endpoint the worker holds, as a multiple of its
+ * in-flight cap: the cap's worth being sent and as many queued behind them,
+ * so claims come in batches instead of one row per finished request.
+ */
+const HELD_PER_SENDING = 2;
+
+/** Margin a queued attempt's lease must keep beyond the HTTP timeout, for recording its outcome; less when the lease is shorter. */
+const LEASE_MARGIN_MS = 5000;
+
+interface HeldTask {
+  readonly task: DeliveryTask;
+  /** Worker clock when the claim returned, in milliseconds. */
+  readonly claimedAt: number;
+  readonly finished: () => void;
 }
 
 type WorkerState = 'idle' | 'running' | 'stopping' | 'stopped';
 
 /**
- * The delivery loop. It keeps up to `concurrency` deliveries in flight. It
- * claims due attempts whenever a slot is free and starts each one at once.
- * When nothing is due it sleeps until the poll interval passes or `poke()`
- * (new work, a freed slot) wakes it. `stop()` stops claiming and waits until every
- * delivery in flight is recorded.
+ * The delivery loop. It holds up to `concurrency` claimed attempts and sends
+ * at most `maxInFlightPerEndpoint` of one endpoint at a time, queueing the
+ * rest of that endpoint's attempts in claim order. It claims due attempts
+ * whenever slots are free. When nothing is due it sleeps until the poll
+ * interval passes or `poke()` (new work, freed slots) wakes it. `stop()`
+ * stops claiming and waits until every held attempt is recorded.
  */
 export class DeliveryWorker {
   private state: WorkerState = 'idle';
@@ -29,11 +49,15 @@ export class DeliveryWorker {
   private stopped: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly endpointsInFlight = new Map<string, number>();
+  /** Attempts held per endpoint, sent or queued; the claim counts them against the endpoint's share. */
+  private readonly endpointsHeld = new Map<string, number>();
+  /** HTTP requests in flight per endpoint. */
+  private readonly endpointsSending = new Map<string, number>();
+  private readonly queued = new Map<string, HeldTask[]>();
   private waitingForSlot = false;
   /** Set by a poke that arrived while the loop was not asleep, so the next sleep returns at once. */
   private wakeRequested = false;
-  /** Endpoints that the last claim filled up to their cap, so due attempts of theirs may have been left behind. */
+  /** Endpoints that the last claim filled up to their share, so due attempts of theirs may have been left behind. */
   private readonly cappedEndpoints = new Set<string>();
 
   constructor(
@@ -96,7 +120,7 @@ export class DeliveryWorker {
       }
 
       const limit = Math.min(this.settings.batchSize, free);
-      const inFlightAtClaim = new Map(this.endpointsInFlight);
+      const heldAtClaim = new Map(this.endpointsHeld);
       // Only pokes from now on can announce work that this claim does not see.
       this.wakeRequested = false;
       let tasks: DeliveryTask[];
@@ -104,8 +128,8 @@ export class DeliveryWorker {
         tasks = await this.queue.claim({
           limit,
           leaseMs: this.settings.leaseMs,
-          maxPerEndpoint: this.settings.maxInFlightPerEndpoint,
-          endpointsInFlight: inFlightAtClaim,
+          maxPerEndpoint: this.heldPerEndpoint(),
+          endpointsInFlight: heldAtClaim,
         });
       } catch (error) {
         this.logger.error('claiming deliveries failed', { error: describe(error) });
@@ -113,8 +137,9 @@ export class DeliveryWorker {
         continue;
       }
 
-      tasks.forEach((task) => this.launch(task));
-      this.rememberCappedEndpoints(inFlightAtClaim, tasks);
+      const claimedAt = Date.now();
+      tasks.forEach((task) => this.hold(task, claimedAt));
+      this.rememberCappedEndpoints(heldAtClaim, tasks);
 
       // A short batch means nothing more is due (or every due endpoint is at its cap).
       if (tasks.length < limit) {
@@ -125,59 +150,116 @@ export class DeliveryWorker {
     await Promise.all([...this.inFlight]);
   }
 
-  private launch(task: DeliveryTask): void {
-    this.endpointsInFlight.set(task.endpointId, (this.endpointsInFlight.get(task.endpointId) ?? 0) + 1);
+  private heldPerEndpoint(): number {
+    return this.settings.maxInFlightPerEndpoint * HELD_PER_SENDING;
+  }
+
+  /** Takes a claimed attempt: sends it now if its endpoint has a free slot, else queues it. */
+  private hold(task: DeliveryTask, claimedAt: number): void {
+    this.endpointsHeld.set(task.endpointId, (this.endpointsHeld.get(task.endpointId) ?? 0) + 1);
+
+    let finished = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    this.inFlight.add(held);
+    void held.then(() => this.release(task, held));
+
+    const entry: HeldTask = { task, claimedAt, finished };
+    if ((this.endpointsSending.get(task.endpointId) ?? 0) < this.settings.maxInFlightPerEndpoint) {
+      this.send(entry);
+    } else {
+      const queue = this.queued.get(task.endpointId) ?? [];
+      queue.push(entry);
+      this.queued.set(task.endpointId, queue);
+    }
+  }
+
+  private send(entry: HeldTask): void {
+    const { task } = entry;
+    this.endpointsSending.set(task.endpointId, (this.endpointsSending.get(task.endpointId) ?? 0) + 1);
 
     // Every claimed attempt ends recorded or, if recording fails, stays in
     // flight until its lease expires and a later claim picks it up again.
-    const delivery = this.attempt
-      .run(task)
+    this.attempt
+      .run(task, () => this.sent(task.endpointId))
       .then(
         () => undefined,
         (error: unknown) => {
-          this.logger.error('recording a delivery outcome failed', {
-            orgId: task.orgId,
-            appId: task.appId,
-            endpointId: task.endpointId,
-            messageId: task.messageId,
-            attemptId: task.attemptId,
-            error: describe(error),
-          });
+          this.logger.error('recording a delivery outcome failed', { ...taskFields(task), error: describe(error) });
         },
       )
-      .finally(() => {
-        const remaining = (this.endpointsInFlight.get(task.endpointId) ?? 1) - 1;
-        if (remaining === 0) {
-          this.endpointsInFlight.delete(task.endpointId);
-        } else {
-          this.endpointsInFlight.set(task.endpointId, remaining);
-        }
-        this.inFlight.delete(delivery);
-        // A loop that waits for a free slot wants to hear about it, and so does one
-        // whose last claim stopped at this endpoint's cap. An idle loop otherwise
-        // waits for new work.
-        if (this.waitingForSlot || this.cappedEndpoints.has(task.endpointId)) {
-          this.poke();
-        }
-      });
+      .finally(entry.finished);
+  }
 
-    this.inFlight.add(delivery);
+  /** Frees the endpoint's HTTP slot and sends its next queued attempt that may still be sent. */
+  private sent(endpointId: string): void {
+    const sending = (this.endpointsSending.get(endpointId) ?? 1) - 1;
+    if (sending === 0) {
+      this.endpointsSending.delete(endpointId);
+    } else {
+      this.endpointsSending.set(endpointId, sending);
+    }
+
+    const queue = this.queued.get(endpointId);
+    let next = queue?.shift();
+    while (next !== undefined && !this.leaseOutlastsSend(next)) {
+      // Sending now could outlive the lease and let another worker send it
+      // too; left in flight, it is claimed again once the lease expires.
+      this.logger.warn('delivery left for a later claim: its lease would expire during the send', taskFields(next.task));
+      next.finished();
+      next = queue?.shift();
+    }
+    if (queue !== undefined && queue.length === 0) {
+      this.queued.delete(endpointId);
+    }
+    if (next !== undefined) {
+      this.send(next);
+    }
+  }
+
+  private leaseOutlastsSend(entry: HeldTask): boolean {
+    const { leaseMs, httpTimeoutMs } = this.settings;
+    const margin = Math.min(LEASE_MARGIN_MS, (leaseMs - httpTimeoutMs) / 2);
+
+    return Date.now() - entry.claimedAt + httpTimeoutMs + margin < leaseMs;
+  }
+
+  private release(task: DeliveryTask, held: Promise<void>): void {
+    const remaining = (this.endpointsHeld.get(task.endpointId) ?? 1) - 1;
+    if (remaining === 0) {
+      this.endpointsHeld.delete(task.endpointId);
+    } else {
+      this.endpointsHeld.set(task.endpointId, remaining);
+    }
+    this.inFlight.delete(held);
+
+    // A loop that waits for free slots hears about them once a batch fits,
+    // and one whose last claim stopped at this endpoint's share hears once a
+    // batch of the endpoint's attempts fits. An idle loop otherwise waits for
+    // new work.
+    const free = this.settings.concurrency - this.inFlight.size;
+    const batchFits = free >= Math.min(this.settings.batchSize, Math.ceil(this.settings.concurrency / 4));
+    const endpointDrained = this.cappedEndpoints.has(task.endpointId) && remaining <= this.settings.maxInFlightPerEndpoint;
+    if ((this.waitingForSlot && batchFits) || endpointDrained) {
+      this.poke();
+    }
   }
 
   /**
-   * Notes the endpoints that a claim filled up to their cap. For those, the
-   * claim may have left due attempts behind, and a delivery that ends there
-   * frees a slot for them sooner than the poll interval would.
+   * Notes the endpoints that a claim filled up to their share. For those,
+   * the claim may have left due attempts behind, and deliveries that end
+   * there free room for them sooner than the poll interval would.
    */
-  private rememberCappedEndpoints(inFlightAtClaim: ReadonlyMap<string, number>, tasks: readonly DeliveryTask[]): void {
-    const inFlightAfterClaim = new Map(inFlightAtClaim);
+  private rememberCappedEndpoints(heldAtClaim: ReadonlyMap<string, number>, tasks: readonly DeliveryTask[]): void {
+    const heldAfterClaim = new Map(heldAtClaim);
     for (const task of tasks) {
-      inFlightAfterClaim.set(task.endpointId, (inFlightAfterClaim.get(task.endpointId) ?? 0) + 1);
+      heldAfterClaim.set(task.endpointId, (heldAfterClaim.get(task.endpointId) ?? 0) + 1);
     }
 
     this.cappedEndpoints.clear();
-    for (const [endpointId, count] of inFlightAfterClaim) {
-      if (count >= this.settings.maxInFlightPerEndpoint) {
+    for (const [endpointId, count] of heldAfterClaim) {
+      if (count >= this.heldPerEndpoint()) {
         this.cappedEndpoints.add(endpointId);
       }
     }
@@ -204,6 +286,16 @@ export class DeliveryWorker {
       this.wake = done;
     });
   }
+}
+
+function taskFields(task: DeliveryTask): Record<string, unknown> {
+  return {
+    orgId: task.orgId,
+    appId: task.appId,
+    endpointId: task.endpointId,
+    messageId: task.messageId,
+    attemptId: task.attemptId,
+  };
 }
 
 function describe(error: unknown): string {
