@@ -1,6 +1,7 @@
 import { type ClaimRequest, type DeliveryResult, DeliveryQueue, type DeliveryTask } from '@pigeon/application';
 
 import type { DatabaseContext } from './transaction-context';
+import { WriteBatcher } from './write-batcher';
 
 interface ClaimRow {
   id: string;
@@ -32,6 +33,61 @@ const SUMMARY_UPSERT = `
     total_failure = s.total_failure + EXCLUDED.total_failure,
     consecutive_failures = CASE WHEN EXCLUDED.last_status = 'succeeded' THEN 0 ELSE s.consecutive_failures + 1 END`;
 
+interface Outcome {
+  readonly task: DeliveryTask;
+  readonly result: DeliveryResult;
+}
+
+/**
+ * Records many successes in one statement. Rows of the projections are locked
+ * in key order, so two such statements from different workers cannot
+ * deadlock on them. Each success still gets its own outbox event.
+ */
+const RECORD_SUCCESSES = `
+  WITH outcome AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::bigint[])
+      AS o (id, claim_token, response_code, response_body, duration_ms)
+  ),
+  recorded AS (
+    UPDATE attempts a SET status = 'succeeded', response_code = o.response_code, response_body = o.response_body,
+           error = NULL, duration_ms = o.duration_ms, attempted_at = now(), next_attempt_at = NULL, claim_token = NULL
+    FROM outcome o
+    WHERE a.id = o.id AND a.claim_token = o.claim_token
+    RETURNING a.id, a.message_id, a.endpoint_id, a.response_code, a.duration_ms
+  ),
+  per_message AS (
+    SELECT message_id, count(*) AS succeeded FROM recorded GROUP BY message_id
+  ),
+  locked AS (
+    SELECT s.message_id FROM message_delivery_status s
+    WHERE s.message_id IN (SELECT message_id FROM per_message)
+    ORDER BY s.message_id
+    FOR UPDATE
+  ),
+  counted AS (
+    UPDATE message_delivery_status s SET succeeded = s.succeeded + p.succeeded
+    FROM per_message p
+    WHERE s.message_id = p.message_id AND s.message_id IN (SELECT message_id FROM locked)
+  ),
+  announced AS (
+    INSERT INTO event_outbox (id, event_type, payload)
+    SELECT gen_random_uuid(), 'attempt_succeeded',
+           jsonb_build_object('attempt_id', id, 'message_id', message_id, 'endpoint_id', endpoint_id,
+                              'response_code', response_code, 'duration_ms', duration_ms)
+    FROM recorded
+  )
+  INSERT INTO endpoint_delivery_summary AS s
+    (endpoint_id, last_delivery_at, last_status, total_success, total_failure, consecutive_failures)
+  SELECT endpoint_id, now(), 'succeeded', count(*), 0, 0
+  FROM recorded
+  GROUP BY endpoint_id
+  ORDER BY endpoint_id
+  ON CONFLICT (endpoint_id) DO UPDATE SET
+    last_delivery_at = now(),
+    last_status = 'succeeded',
+    total_success = s.total_success + EXCLUDED.total_success,
+    consecutive_failures = 0`;
+
 /**
  * The attempt queue on PostgreSQL. A claim flips due attempts to `in_flight`
  * under `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint rows, and
@@ -39,9 +95,15 @@ const SUMMARY_UPSERT = `
  * becomes due again then. Outcomes are written only while the claim token still
  * matches, so a worker whose lease expired cannot overwrite a newer claim, and
  * each outcome updates the attempt and its projections and writes its outbox
- * events in one statement.
+ * events in one statement. Successes, the common outcome, share statements:
+ * those that finish while one is written go together in the next.
  */
 export class PgDeliveryQueue extends DeliveryQueue {
+  // One statement at a time, so the rows it locks never wait on another write
+  // of this process; under load each statement carries every success that
+  // arrived while the previous one ran.
+  private readonly successes = new WriteBatcher<Outcome>((outcomes) => this.writeSuccesses(outcomes), 1000, 1);
+
   constructor(private readonly db: DatabaseContext) {
     super();
   }
@@ -120,28 +182,18 @@ export class PgDeliveryQueue extends DeliveryQueue {
     }));
   }
 
-  async recordSuccess(task: DeliveryTask, result: DeliveryResult): Promise<void> {
-    await this.db.query(
-      `WITH recorded AS (
-         UPDATE attempts SET status = 'succeeded', response_code = $3, response_body = $4, error = NULL,
-                duration_ms = $5, attempted_at = now(), next_attempt_at = NULL, claim_token = NULL
-         WHERE id = $1 AND claim_token = $6
-         RETURNING id, message_id, endpoint_id, response_code, duration_ms
-       ),
-       counted AS (
-         UPDATE message_delivery_status SET succeeded = succeeded + 1
-         WHERE message_id IN (SELECT message_id FROM recorded)
-       ),
-       announced AS (
-         INSERT INTO event_outbox (id, event_type, payload)
-         SELECT gen_random_uuid(), 'attempt_succeeded',
-                jsonb_build_object('attempt_id', id, 'message_id', message_id, 'endpoint_id', endpoint_id,
-                                   'response_code', response_code, 'duration_ms', duration_ms)
-         FROM recorded
-       )
-       ${SUMMARY_UPSERT}`,
-      [task.attemptId, 'succeeded', result.responseCode, result.responseBody, result.durationMs, task.claimToken],
-    );
+  recordSuccess(task: DeliveryTask, result: DeliveryResult): Promise<void> {
+    return this.successes.add({ task, result });
+  }
+
+  private async writeSuccesses(outcomes: readonly Outcome[]): Promise<void> {
+    await this.db.query(RECORD_SUCCESSES, [
+      outcomes.map(({ task }) => task.attemptId),
+      outcomes.map(({ task }) => task.claimToken),
+      outcomes.map(({ result }) => result.responseCode),
+      outcomes.map(({ result }) => result.responseBody),
+      outcomes.map(({ result }) => result.durationMs),
+    ]);
   }
 
   async recordRetry(task: DeliveryTask, result: DeliveryResult, delayMs: number): Promise<void> {
