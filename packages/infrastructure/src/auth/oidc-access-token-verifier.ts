@@ -22,6 +22,24 @@ export const ALLOWED_ALGORITHMS: readonly string[] = [
   'EdDSA',
 ];
 
+/**
+ * How long a verified token is accepted without checking its signature
+ * again, in milliseconds; never past its `exp`. A key removed from the
+ * issuer's JWKS stops tokens that were already seen within this time.
+ */
+export const TOKEN_CACHE_MS = 30_000;
+const MAX_CACHED_TOKENS = 1000;
+
+interface VerifiedToken {
+  /** The claims that select the config. */
+  readonly claims: Pick<JWTPayload, 'iss' | 'aud'>;
+  readonly subject: string;
+  readonly configId: string;
+  readonly jwksUrl: string;
+  /** Clock time in milliseconds until which the token is accepted from here. */
+  readonly validUntil: number;
+}
+
 export interface TokenVerifierOptions {
   /** How long fetched keys are trusted, in milliseconds. */
   readonly jwksCacheTtlMs: number;
@@ -37,11 +55,15 @@ function unauthenticated(reason: string): PigeonError {
 
 /**
  * Verifies tokens of any organization: the token's `iss` and `aud` select the
- * OIDC config, whose JWKS gives the key. Messages of the errors it throws are
- * short and never contain the token or a part of it.
+ * OIDC config, whose JWKS gives the key. A verified token is remembered
+ * briefly, because clients send one token with many requests and the
+ * signature check costs more than the rest of a send. Messages of the errors
+ * it throws are short and never contain the token or a part of it.
  */
 export class OidcAccessTokenVerifier extends AccessTokenVerifier {
   private readonly jwks: JwksCache;
+  /** Tokens verified recently, by their full text, so a client's repeated token is checked once per TOKEN_CACHE_MS. */
+  private readonly verifiedTokens = new Map<string, VerifiedToken>();
 
   constructor(
     private readonly configs: OidcConfigRepository,
@@ -58,6 +80,18 @@ export class OidcAccessTokenVerifier extends AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Actor> {
+    const now = this.clock.now().getTime();
+    const remembered = this.verifiedTokens.get(token);
+    if (remembered !== undefined && remembered.validUntil > now) {
+      // The signature and claims were checked moments ago. The config is
+      // matched again, so a deleted config stops its tokens at once, and a
+      // changed JWKS address forces a full check.
+      const config = await this.matchConfig(remembered.claims);
+      if (config.id === remembered.configId && config.jwksUrl === remembered.jwksUrl) {
+        return { orgId: config.orgId, subject: remembered.subject };
+      }
+    }
+
     const { header, claims } = decode(token);
     if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.includes(header.alg)) {
       throw unauthenticated('token algorithm is not allowed');
@@ -71,7 +105,31 @@ export class OidcAccessTokenVerifier extends AccessTokenVerifier {
       throw unauthenticated('token has no sub claim');
     }
 
+    this.remember(token, verified, verified.sub, config, now);
+
     return { orgId: config.orgId, subject: verified.sub };
+  }
+
+  private remember(token: string, claims: JWTPayload, subject: string, config: OidcConfig, now: number): void {
+    const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : now;
+    const validUntil = Math.min(expiresAt, now + TOKEN_CACHE_MS);
+    if (validUntil <= now) {
+      return;
+    }
+    if (this.verifiedTokens.size >= MAX_CACHED_TOKENS) {
+      // Maps keep insertion order: the first key is the oldest entry.
+      const oldest = this.verifiedTokens.keys().next().value;
+      if (oldest !== undefined) {
+        this.verifiedTokens.delete(oldest);
+      }
+    }
+    this.verifiedTokens.set(token, {
+      claims: { iss: claims.iss, aud: claims.aud },
+      subject,
+      configId: config.id,
+      jwksUrl: config.jwksUrl,
+      validUntil,
+    });
   }
 
   private async matchConfig(claims: JWTPayload): Promise<OidcConfig> {

@@ -17,6 +17,7 @@ import {
   toOidcConfig,
   toOrganization,
 } from './mappers';
+import { OIDC_CONFIGS_TABLE } from './pg-tenancy.repositories';
 import type { DatabaseContext } from './transaction-context';
 
 interface CountRow {
@@ -45,6 +46,7 @@ async function insertOidcConfig(db: DatabaseContext, config: OidcConfig): Promis
     `INSERT INTO oidc_configs (id, org_id, issuer_url, audience, jwks_url, created_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [config.id, config.orgId, config.issuerUrl, config.audience, config.jwksUrl, config.createdAt, config.version],
   );
+  db.changed(OIDC_CONFIGS_TABLE);
 }
 
 export class PgOrganizationRegistry extends OrganizationRegistry {
@@ -117,7 +119,11 @@ export class PgOrganizationRegistry extends OrganizationRegistry {
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.db.execute(`DELETE FROM organizations WHERE id = $1`, [id])) === 1;
+    const deleted = (await this.db.execute(`DELETE FROM organizations WHERE id = $1`, [id])) === 1;
+    // The organization's OIDC configs went with it.
+    this.db.changed(OIDC_CONFIGS_TABLE);
+
+    return deleted;
   }
 }
 
@@ -165,7 +171,10 @@ export class PgOidcConfigRegistry extends OidcConfigRegistry {
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {
-    return (await this.db.execute(`DELETE FROM oidc_configs WHERE id = $1 AND org_id = $2`, [id, orgId])) === 1;
+    const deleted = (await this.db.execute(`DELETE FROM oidc_configs WHERE id = $1 AND org_id = $2`, [id, orgId])) === 1;
+    this.db.changed(OIDC_CONFIGS_TABLE);
+
+    return deleted;
   }
 }
 

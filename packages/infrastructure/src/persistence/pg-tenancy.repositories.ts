@@ -37,6 +37,7 @@ export class PgOrganizationRepository extends OrganizationRepository {
           oidcConfig.version,
         ],
       );
+      this.db.changed(OIDC_CONFIGS_TABLE);
 
       return true;
     });
@@ -49,17 +50,50 @@ export class PgOrganizationRepository extends OrganizationRepository {
   }
 }
 
+/** The OIDC configs table, which every authenticated request reads. */
+export const OIDC_CONFIGS_TABLE = 'oidc_configs';
+
+/** Most issuers whose configs are kept in memory at once. */
+const MAX_CACHED_ISSUERS = 1000;
+
+/**
+ * Reads OIDC configs for token checks. The configs of known issuers are kept
+ * for `cacheTtlMs`, and dropped at once when this process changes any
+ * config; another process's change shows within that time. An issuer
+ * without configs is never kept, so a new issuer works at once everywhere.
+ */
 export class PgOidcConfigRepository extends OidcConfigRepository {
-  constructor(private readonly db: DatabaseContext) {
+  private readonly byIssuer = new Map<string, { configs: OidcConfig[]; fetchedAt: number }>();
+
+  constructor(
+    private readonly db: DatabaseContext,
+    private readonly cacheTtlMs = 5000,
+  ) {
     super();
+    db.onChange(OIDC_CONFIGS_TABLE, () => this.byIssuer.clear());
   }
 
   async findByIssuer(issuerUrl: string): Promise<OidcConfig[]> {
+    const now = Date.now();
+    const cached = this.byIssuer.get(issuerUrl);
+    if (cached !== undefined && now - cached.fetchedAt < this.cacheTtlMs) {
+      return cached.configs;
+    }
+
     const rows = await this.db.query<OidcConfigRow>(`SELECT * FROM oidc_configs WHERE issuer_url = $1 ORDER BY created_at`, [
       issuerUrl,
     ]);
+    const configs = rows.map(toOidcConfig);
+    if (configs.length === 0) {
+      this.byIssuer.delete(issuerUrl);
+    } else {
+      if (this.byIssuer.size >= MAX_CACHED_ISSUERS) {
+        this.byIssuer.clear();
+      }
+      this.byIssuer.set(issuerUrl, { configs, fetchedAt: now });
+    }
 
-    return rows.map(toOidcConfig);
+    return configs;
   }
 }
 
