@@ -1,4 +1,7 @@
+import type { OidcConfig } from '@pigeon/domain';
+
 import { startJwksIssuer, unsignedJwt, type JwksIssuer } from '../../../../test-support/jwks-issuer';
+import { TOKEN_CACHE_MS } from '../../src/auth/oidc-access-token-verifier';
 import { oidcConfig, ORG_ID, rejectionOf, startFixture, type VerifierFixture } from './verifier-fixture';
 
 let fixture: VerifierFixture;
@@ -239,5 +242,68 @@ describe('OidcAccessTokenVerifier claims', () => {
 
     expect(error.code).toBe('unauthenticated');
     expect(error.message).toBe('malformed token');
+  });
+});
+
+describe('OidcAccessTokenVerifier remembered tokens', () => {
+  async function withShortJwksCache(): Promise<void> {
+    await fixture.issuer.stop();
+    fixture = await startFixture({ jwksCacheTtlMs: 1000 });
+  }
+
+  it('accepts a verified token again without the JWKS for up to 30 s', async () => {
+    await withShortJwksCache();
+    const key = fixture.issuer.addKey({ alg: 'RS256' });
+    const token = key.sign({ sub: 'alice' });
+    await fixture.sut.verify(token);
+    fixture.issuer.removeKey(key);
+    fixture.clock.advance(TOKEN_CACHE_MS - 1);
+
+    const actor = await fixture.sut.verify(token);
+
+    expect(actor).toEqual({ orgId: ORG_ID, subject: 'alice' });
+    expect(fixture.issuer.jwksRequests()).toBe(1);
+  });
+
+  it('checks the token against the JWKS again after 30 s', async () => {
+    await withShortJwksCache();
+    const key = fixture.issuer.addKey({ alg: 'RS256' });
+    const token = key.sign({ sub: 'alice' });
+    await fixture.sut.verify(token);
+    fixture.clock.advance(TOKEN_CACHE_MS);
+
+    const actor = await fixture.sut.verify(token);
+
+    expect(actor.subject).toBe('alice');
+    expect(fixture.issuer.jwksRequests()).toBe(2);
+  });
+
+  it('remembers no token past its exp', async () => {
+    const key = fixture.issuer.addKey({ alg: 'RS256' });
+    const now = Math.floor(fixture.clock.now().getTime() / 1000);
+    const token = key.sign({ exp: now + 10 });
+    await fixture.sut.verify(token);
+    fixture.clock.advance(71_000);
+
+    const error = await rejectionOf(fixture.sut.verify(token));
+
+    expect(error.message).toBe('token expired');
+  });
+
+  it('matches the config again, so a token of a removed config is refused at once', async () => {
+    const configs: OidcConfig[] = [];
+    await fixture.issuer.stop();
+    fixture = await startFixture({}, (issuer) => {
+      configs.push(oidcConfig(issuer));
+
+      return configs;
+    });
+    const token = fixture.issuer.addKey({ alg: 'RS256' }).sign();
+    await fixture.sut.verify(token);
+    configs.splice(0);
+
+    const error = await rejectionOf(fixture.sut.verify(token));
+
+    expect(error.message).toBe('unknown issuer or audience');
   });
 });
