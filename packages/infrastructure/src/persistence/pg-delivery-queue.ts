@@ -102,7 +102,10 @@ export class PgDeliveryQueue extends DeliveryQueue {
   // One statement at a time, so the rows it locks never wait on another write
   // of this process; under load each statement carries every success that
   // arrived while the previous one ran.
-  private readonly successes = new WriteBatcher<Outcome>((outcomes) => this.writeSuccesses(outcomes), 1000, 1);
+  private readonly successes = new WriteBatcher<Outcome>((outcomes) => this.writeSuccesses(outcomes), {
+    maxBatch: 1000,
+    maxConcurrentWrites: 1,
+  });
 
   constructor(private readonly db: DatabaseContext) {
     super();
@@ -186,7 +189,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
     return this.successes.add({ task, result });
   }
 
-  private async writeSuccesses(outcomes: readonly Outcome[]): Promise<void> {
+  private async writeSuccesses(outcomes: readonly Outcome[]): Promise<void[]> {
     await this.db.query(RECORD_SUCCESSES, [
       outcomes.map(({ task }) => task.attemptId),
       outcomes.map(({ task }) => task.claimToken),
@@ -194,6 +197,8 @@ export class PgDeliveryQueue extends DeliveryQueue {
       outcomes.map(({ result }) => result.responseBody),
       outcomes.map(({ result }) => result.durationMs),
     ]);
+
+    return [];
   }
 
   async recordRetry(task: DeliveryTask, result: DeliveryResult, delayMs: number): Promise<void> {

@@ -21,12 +21,14 @@ function deferred(): Deferred {
 function heldWrites() {
   const batches: string[][] = [];
   const pending: Deferred[] = [];
-  const write = (items: string[]): Promise<void> => {
+  const write = async (items: string[]): Promise<void[]> => {
     batches.push(items);
     const done = deferred();
     pending.push(done);
 
-    return done.promise;
+    await done.promise;
+
+    return [];
   };
 
   return { batches, pending, write };
@@ -39,7 +41,7 @@ async function settle(): Promise<void> {
 describe('WriteBatcher', () => {
   it('writes the first item at once and the ones that arrive meanwhile together', async () => {
     const writes = heldWrites();
-    const sut = new WriteBatcher(writes.write, 100, 1);
+    const sut = new WriteBatcher(writes.write, { maxBatch: 100, maxConcurrentWrites: 1 });
 
     const first = sut.add('a');
     const later = [sut.add('b'), sut.add('c'), sut.add('d')];
@@ -57,7 +59,7 @@ describe('WriteBatcher', () => {
 
   it('splits a backlog into batches of the maximum size', async () => {
     const writes = heldWrites();
-    const sut = new WriteBatcher(writes.write, 2, 1);
+    const sut = new WriteBatcher(writes.write, { maxBatch: 2, maxConcurrentWrites: 1 });
 
     const all = ['a', 'b', 'c', 'd', 'e'].map((item) => sut.add(item));
     for (let index = 0; index < 3; index += 1) {
@@ -71,7 +73,7 @@ describe('WriteBatcher', () => {
 
   it('runs up to the allowed number of writes at once', async () => {
     const writes = heldWrites();
-    const sut = new WriteBatcher(writes.write, 10, 2);
+    const sut = new WriteBatcher(writes.write, { maxBatch: 10, maxConcurrentWrites: 2 });
 
     void sut.add('a');
     void sut.add('b');
@@ -81,9 +83,31 @@ describe('WriteBatcher', () => {
     expect(writes.batches).toEqual([['a'], ['b']]);
   });
 
+  it('keeps items with one key in separate writes', async () => {
+    const writes = heldWrites();
+    const sut = new WriteBatcher(writes.write, { maxBatch: 10, maxConcurrentWrites: 1, key: (item: string) => item.slice(0, 1) });
+
+    const all = ['x', 'a1', 'a2', 'b1', 'a3', 'b2'].map((item) => sut.add(item));
+    for (let index = 0; index < 4; index += 1) {
+      await settle();
+      writes.pending[index]!.resolve();
+    }
+    await Promise.all(all);
+
+    expect(writes.batches).toEqual([['x'], ['a1', 'b1'], ['a2', 'b2'], ['a3']]);
+  });
+
+  it('gives each caller the result for its own item', async () => {
+    const sut = new WriteBatcher(async (items: number[]) => items.map((item) => item * 10), { maxBatch: 10, maxConcurrentWrites: 1 });
+
+    const results = await Promise.all([1, 2, 3].map((item) => sut.add(item)));
+
+    expect(results).toEqual([10, 20, 30]);
+  });
+
   it('rejects every item of a failed write and goes on with the next', async () => {
     const writes = heldWrites();
-    const sut = new WriteBatcher(writes.write, 10, 1);
+    const sut = new WriteBatcher(writes.write, { maxBatch: 10, maxConcurrentWrites: 1 });
     const failure = new Error('connection lost');
 
     const first = sut.add('a');
