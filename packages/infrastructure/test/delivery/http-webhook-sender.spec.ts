@@ -344,6 +344,19 @@ describe('HttpWebhookSender failures', () => {
     expect(outcome.reason).toBe('connection reset');
   });
 
+  it('a body cut off mid-way is connection reset', async () => {
+    const receiver = await startReceiver((response) => {
+      response.writeHead(200, { 'content-length': '100' });
+      response.write('partial');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    const sender = createSender();
+
+    const outcome = expectKind(await sender.send(webhookRequest(receiver.url)), 'unreachable');
+
+    expect(outcome.reason).toBe('connection reset');
+  });
+
   it('TLS to plain HTTP is TLS error', async () => {
     const receiver = await startReceiver(respondWith(200));
     const sender = createSender();
