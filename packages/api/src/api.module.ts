@@ -19,9 +19,8 @@ import { MessagesController } from './controllers/messages.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { OidcConfigsController } from './controllers/oidc-configs.controller';
 import { StatsController } from './controllers/stats.controller';
-import { BodyProblemInterceptor } from './http/body-problem.interceptor';
 import { ErrorFilter } from './http/error-filter';
-import { RawJsonInterceptor } from './http/raw-json';
+import { JsonInterceptor } from './http/json.interceptor';
 import { BodyValidationPipe } from './http/validation';
 import { ReadinessCheck } from './readiness';
 
@@ -69,8 +68,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useClass: BodyValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: BodyProblemInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: RawJsonInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: JsonInterceptor },
       ],
     };
   }

@@ -18,7 +18,7 @@ const VISIBLE_ASCII = /^[\x21-\x7e]{1,200}$/;
  * Reads every body as text up to `limitBytes` and parses JSON itself, keeping
  * the text: a message payload is forwarded as the client wrote it. Failures are
  * stored on the request instead of thrown here, because Express middleware
- * errors bypass Nest's exception filter; `BodyProblemInterceptor` raises them
+ * errors bypass Nest's exception filter; `JsonInterceptor` raises them
  * after authentication, so an anonymous caller still gets 401 first.
  */
 export function jsonBodyParser(limitBytes: number): RequestHandler {

@@ -1,7 +1,4 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
 import { parseTree } from 'jsonc-parser';
-import { map, type Observable } from 'rxjs';
 
 /** JSON text to embed in a response verbatim, so big integers and key order survive. */
 export class RawJson {
@@ -23,25 +20,6 @@ export function stringifyWithRawJson(body: unknown): string {
   );
 
   return text.replace(MARKER_PATTERN, (_match, index: string) => raws[Number(index)] ?? 'null');
-}
-
-/** Sends controller results through `stringifyWithRawJson`. */
-@Injectable()
-export class RawJsonInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const response = context.switchToHttp().getResponse<Response>();
-
-    return next.handle().pipe(
-      map((body: unknown) => {
-        if (body === undefined) {
-          return body;
-        }
-        response.type('application/json');
-
-        return stringifyWithRawJson(body);
-      }),
-    );
-  }
 }
 
 /**
