@@ -48,6 +48,24 @@ describe('API input validation', () => {
     expect(response.json.code).toBe('payload_too_large');
   });
 
+  it.each([
+    ['constructor', '{"constructor":"x","name":5,"uid":"u"}'],
+    ['__proto__', '{"__proto__":{"name":"x"},"name":5,"uid":"u"}'],
+    ['prototype', '{"prototype":{},"name":5,"uid":"u"}'],
+  ])('validates a body with a %s field', async (_key, rawBody) => {
+    const response = await pigeon.request('POST', apps, undefined, { rawBody });
+
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatch(/name must be a string/);
+  });
+
+  it('ignores a constructor field in a valid body', async () => {
+    const response = await pigeon.request('POST', apps, undefined, { rawBody: '{"constructor":"x","name":"Proto","uid":"proto"}' });
+
+    expect(response.status).toBe(201);
+    expect(response.json.uid).toBe('proto');
+  });
+
   it('accepts unicode names', async () => {
     const response = await pigeon.request('POST', apps, { name: 'Café 🐦 日本', uid: 'unicode' });
 

@@ -6,10 +6,10 @@ import type { PigeonRequest } from './body-parsing';
 import { stringifyWithRawJson } from './raw-json';
 
 /**
- * The JSON side of every route, in one interceptor because Nest binds an
- * async resource per interceptor and request: raises a body parse failure
- * recorded by `jsonBodyParser`, once guards have run, and sends controller
- * results through `stringifyWithRawJson`.
+ * Raises a body parse failure recorded by `jsonBodyParser` once guards have
+ * run, and sends controller results through `stringifyWithRawJson`. Both
+ * steps share one interceptor because Nest binds an async resource for every
+ * interceptor on every request.
  */
 @Injectable()
 export class JsonInterceptor implements NestInterceptor {

@@ -1,6 +1,5 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { isUuid } from '@pigeon/domain';
-import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
 import { HttpProblem } from './error-body';
@@ -12,6 +11,30 @@ function describeErrors(errors: ValidationError[], prefix = ''): string[] {
 
     return [...own, ...describeErrors(error.children ?? [], `${path}.`)];
   });
+}
+
+/**
+ * Keys never copied from a body. `__proto__` would replace the DTO's
+ * prototype, and class-validator finds a DTO's rules through `constructor`,
+ * so a body field of that name would switch validation off.
+ */
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Copies the body's fields onto a new DTO, one level deep. The DTOs declare
+ * flat fields, so a deep copy (as class-transformer's plainToInstance makes)
+ * would only copy payloads and schemas, which are used as the client wrote
+ * them.
+ */
+function toDto(metatype: new () => object, body: object): object {
+  const dto = new metatype() as Record<string, unknown>;
+  for (const [key, field] of Object.entries(body)) {
+    if (!UNSAFE_KEYS.has(key)) {
+      dto[key] = field;
+    }
+  }
+
+  return dto;
 }
 
 /**
@@ -30,7 +53,7 @@ export class BodyValidationPipe implements PipeTransform {
       throw HttpProblem.badRequest('request body must be a JSON object');
     }
 
-    const dto = plainToInstance(metadata.metatype, body) as object;
+    const dto = toDto(metadata.metatype as new () => object, body);
     const errors = validateSync(dto, { forbidUnknownValues: false });
     if (errors.length > 0) {
       throw HttpProblem.badRequest(`validation error: ${describeErrors(errors).join('; ')}`);
