@@ -43,22 +43,9 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger: options.logger,
-            genReqId: (request) => String(request.headers['x-request-id']),
-            // Binds the id once per request as `requestId`; computed properties
-            // would cost two more child loggers on every request.
-            quietReqLogger: true,
-            customAttributeKeys: { reqId: 'requestId' },
-            // Health probes arrive every few seconds and say nothing new.
-            autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
-            serializers: {
-              req: (request: { method: string; url: string }) => ({ method: request.method, url: request.url }),
-              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-            },
-          },
-        }),
+        // Nest's own log lines go through pino. Requests are logged by
+        // requestLogMiddleware, so pino-http's middleware is applied to no route.
+        LoggerModule.forRoot({ pinoHttp: { logger: options.logger }, forRoutes: [] }),
       ],
       controllers: [HealthController, ApplicationsController, EventTypesController, EndpointsController, MessagesController, AuditLogController, OidcConfigsController, AdminController, AuthConfigController, AttemptsController, DeadLettersController, MetricsController, StatsController],
       providers: [

@@ -11,6 +11,7 @@ import { sendHttpError } from './http/error-filter';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { createOpenApiDocument, OPENAPI_JSON_PATH } from './http/openapi-document';
 import { requestContextMiddleware } from './http/request-context';
+import { requestLogMiddleware } from './http/request-log';
 import { webConsoleMiddleware } from './http/web-console';
 
 /** Largest request body accepted, in bytes (2 MiB, as the original server). */
@@ -38,6 +39,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   app.use(httpMetricsMiddleware(options.metrics));
   app.use(requestIdMiddleware());
   app.use(requestContextMiddleware());
+  app.use(requestLogMiddleware(options.logger));
   app.use(jsonBodyParser(MAX_BODY_BYTES));
   answerClientErrorsWithJson(app.getHttpServer());
   app.getHttpAdapter().getInstance().disable('x-powered-by');

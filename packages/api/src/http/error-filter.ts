@@ -1,7 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { isPigeonError, type PigeonErrorCode } from '@pigeon/domain';
 import type { Request, Response } from 'express';
-import type { Logger as Pino } from 'pino';
 
 import { type ErrorBody, type ErrorCode, HttpProblem } from './error-body';
 import { RouteTable, routeLabel } from './route-table';
@@ -134,20 +133,11 @@ export function errorLogFields(exception: unknown): Record<string, unknown> {
 
 /**
  * Logs an unexpected failure once, with the request id and route; never
- * headers, tokens or bodies. The line goes through pino-http's request logger,
- * which already carries `requestId`, or through `fallback` with the id added
- * when pino-http has not seen the request.
+ * headers, tokens or bodies.
  */
-export function logRequestFailure(fallback: Logger, exception: unknown, request: Request): void {
+export function logRequestFailure(logger: Logger, exception: unknown, request: Request): void {
   const fields = { method: request.method, route: routeLabel(request), error: errorLogFields(exception) };
-  const requestLogger = (request as Request & { log?: Pino }).log;
-
-  if (requestLogger !== undefined) {
-    requestLogger.error(fields, 'request failed');
-
-    return;
-  }
-  fallback.error({ msg: 'request failed', requestId: request.headers['x-request-id'], ...fields });
+  logger.error({ msg: 'request failed', requestId: request.headers['x-request-id'], ...fields });
 }
 
 /** Sends an error response as JSON; 500s are logged first. */
