@@ -12,7 +12,7 @@ export interface DeliveryWorkerSettings {
   readonly concurrency: number;
   /** Maximum number of HTTP requests in flight to one endpoint from this process, so one slow receiver cannot take every slot. */
   readonly maxInFlightPerEndpoint: number;
-  /** Longest one HTTP try may take; a queued attempt is sent only while its lease outlasts it. */
+  /** Maximum duration of one HTTP try. A queued attempt is sent only while its lease outlasts it. */
   readonly httpTimeoutMs: number;
 }
 

@@ -71,19 +71,20 @@ export interface SendRequest {
   readonly audit: AuditEntry;
 }
 
-/** Why a send stored nothing, when the application or event type is not the caller's to use. */
+/** Reason a send stored nothing: the application or event type is not the caller's to use. */
 export type SendRefusal = 'application_not_found' | 'event_type_not_found';
 
 export abstract class MessageRepository {
   /**
-   * In one atomic write: checks that the application belongs to `orgId` and
-   * that the event type is one of its non-system types, stores the message and
-   * one pending attempt per enabled endpoint subscribed to its event type, the
-   * audit entry, and a `message_created` outbox event. When an unexpired
-   * message with the same idempotency key exists in the application, only the
-   * audit entry is written and that stored message is returned with
-   * `duplicate: true`; concurrent sends with one key resolve to a single
-   * message. Returns a refusal, and writes nothing, when a check fails.
+   * Stores a message in one atomic write. The write checks that the
+   * application belongs to `orgId` and that the event type is one of its
+   * non-system types, then stores the message, one pending attempt per enabled
+   * endpoint subscribed to the event type, the audit entry and a
+   * `message_created` outbox event. When an unexpired message with the same
+   * idempotency key exists in the application, only the audit entry is
+   * written and that stored message is returned with `duplicate: true`.
+   * Concurrent sends with one key resolve to a single message. When a check
+   * fails, it writes nothing and returns a refusal.
    */
   abstract send(request: SendRequest): Promise<SendResult | SendRefusal>;
   abstract findInApp(appId: string, id: string): Promise<MessageView | null>;

@@ -80,9 +80,9 @@ interface FailureContext {
 }
 
 /**
- * Delivers webhooks over HTTP(S) with Node's own client. (axios did this
- * before; its request and header merging cost 7 % of the server's CPU in the
- * benchmark, more than any other library.) Destinations pass the
+ * Delivers webhooks over HTTP(S) with Node's own client. It replaced axios,
+ * whose request and header merging took 7 % of the server's CPU in the
+ * benchmark (docs/benchmarks.md). Destinations pass the
  * {@link DestinationGuard} at connect time, after DNS resolution, on every new
  * connection. Redirects are not followed, the response body is read only up to
  * `responseBodyMaxBytes`, and `timeoutMs` bounds the whole exchange from connect
@@ -409,7 +409,7 @@ function errorCode(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
-/** The error's message; read as a field because errors from Node's internals may come from another realm (as under Jest). */
+/** Reads an error's message as a field, because errors from Node's internals may come from another realm (as under Jest). */
 function errorMessage(error: unknown): string {
   const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
 

@@ -6,13 +6,13 @@ import type { DatabaseContext } from './transaction-context';
 import { WORK_CHANNEL } from './work-notifications';
 import { WriteBatcher } from './write-batcher';
 
-/** What the send statements return per message. */
+/** Columns the send statements return per message. */
 interface SendRow {
   app_found: boolean;
   event_type_found: boolean;
   /** Set when this send stored the message. */
   attempts_created: number | null;
-  /** Set when an unexpired message holds the key: that message's columns. */
+  /** Set when an unexpired message already has the key: that message's columns. */
   holder_id: string | null;
   holder_app_id: string;
   holder_event_type_id: string;
@@ -37,8 +37,8 @@ const HOLDER_COLUMNS = `
 /**
  * One send in one statement, so it costs one round trip and needs no
  * explicit transaction. The idempotency claim takes an expired key over with
- * ON CONFLICT DO UPDATE; an unexpired key makes every later step insert
- * nothing, and the final SELECT returns the message that holds it. A
+ * ON CONFLICT DO UPDATE. An unexpired key makes every later step insert
+ * nothing, and the final SELECT returns the message that has it. A
  * concurrent send with the same key waits on the key's row lock until the
  * other statement ends. Data-modifying CTEs all run; the notification is a
  * plain SELECT, so the final SELECT reads it to make it run. PostgreSQL sends
@@ -106,8 +106,9 @@ const SEND_ONE = `
 /**
  * Several sends in one statement: SEND_ONE over arrays, one row out per
  * message in input order. Keys are claimed in key order, so two such
- * statements cannot deadlock on each other's keys, and a batch never holds
- * one key twice (the batcher keeps equal keys apart).
+ * statements wait on each other's keys without deadlocking. The batcher
+ * keeps equal keys apart, because ON CONFLICT DO UPDATE may not touch one
+ * row twice in a statement.
  */
 const SEND_MANY = `
   WITH input AS (
@@ -306,9 +307,9 @@ export class MessageSends {
 }
 
 /**
- * Whether a failed statement may have failed for one message's content or a
- * row that went away (data exception or integrity violation), rather than for
- * a fault that would fail every message alike.
+ * Tells whether a failed statement may have failed for one message's content
+ * or a row that went away (data exception or integrity violation), rather
+ * than for a fault that would fail every message alike.
  */
 function causedByData(error: unknown): boolean {
   if (isPigeonError(error)) {

@@ -40,8 +40,10 @@ interface Outcome {
 
 /**
  * Records many successes in one statement. Rows of the projections are locked
- * in key order, so two such statements from different workers cannot
- * deadlock on them. Each success still gets its own outbox event.
+ * in key order, so two such statements from different workers wait on each
+ * other instead of deadlocking. A statement that still loses a deadlock
+ * (against a single-row outcome write) is run again by DatabaseContext. Each
+ * success still gets its own outbox event.
  */
 const RECORD_SUCCESSES = `
   WITH outcome AS (
@@ -99,9 +101,9 @@ const RECORD_SUCCESSES = `
  * those that finish while one is written go together in the next.
  */
 export class PgDeliveryQueue extends DeliveryQueue {
-  // One statement at a time, so the rows it locks never wait on another write
-  // of this process; under load each statement carries every success that
-  // arrived while the previous one ran.
+  // One statement at a time, so the rows it locks never wait on another
+  // success write of this process. Under load each statement carries every
+  // success that arrived while the previous one ran.
   private readonly successes = new WriteBatcher<Outcome>((outcomes) => this.writeSuccesses(outcomes), {
     maxBatch: 1000,
     maxConcurrentWrites: 1,

@@ -58,8 +58,8 @@ const MAX_CACHED_ISSUERS = 1000;
 
 /**
  * Reads OIDC configs for token checks. The configs of known issuers are kept
- * for `cacheTtlMs`, and dropped at once when this process changes any
- * config; another process's change shows within that time. An issuer
+ * for `cacheTtlMs`. They are dropped at once when this process changes any
+ * config, and another process's change shows within that time. An issuer
  * without configs is never kept, so a new issuer works at once everywhere.
  */
 export class PgOidcConfigRepository extends OidcConfigRepository {

@@ -115,7 +115,7 @@ export class DatabaseContext {
         return await (client === undefined ? this.pool().query(statement) : client.query(statement));
       } catch (error) {
         // A statement of its own that lost a deadlock was rolled back whole,
-        // so running it again is safe; inside a transaction only the caller
+        // so running it again is safe. Inside a transaction only the caller
         // could start over.
         if (client === undefined && isDeadlock(error) && attempt < MAX_DEADLOCK_TRIES) {
           continue;

@@ -15,9 +15,9 @@ export interface WriteBatcherOptions<T> {
 }
 
 /**
- * Group commit for one kind of write. The first item is written at once;
- * items that arrive while writes are running wait and then go together in the
- * next write, so under load many items share one statement and one commit,
+ * Group commit for one kind of write. The first item is written at once.
+ * Items that arrive while writes are running wait and then go together in
+ * the next write. Under load many items share one statement and one commit,
  * and an idle system adds no delay. `write` returns one result per item, in
  * order. Each caller's promise settles when the write that carried its item
  * has committed or failed.
