@@ -1,7 +1,7 @@
 import type { SendRefusal, SendRequest, SendResult } from '@pigeon/application';
 import { isPigeonError } from '@pigeon/domain';
 
-import { toMessage } from './mappers';
+import { messageParameters, toMessage } from './mappers';
 import type { DatabaseContext } from './transaction-context';
 import { WORK_CHANNEL } from './work-notifications';
 import { WriteBatcher } from './write-batcher';
@@ -247,13 +247,7 @@ export class MessageSends {
     const { message, audit } = request;
     try {
       const rows = await this.db.query<SendRow>(SEND_ONE, [
-        message.id,
-        message.appId,
-        message.eventTypeId,
-        message.payload,
-        message.idempotencyKey,
-        message.idempotencyExpiresAt,
-        message.createdAt,
+        ...messageParameters(message),
         request.orgId,
         audit.actor,
         audit.commandName,
