@@ -68,7 +68,7 @@ function usage(base: string, receiverUrl: string, token: string, dataDir: string
     `sleep 2; curl -s ${base}/api/v1/applications/$APP/messages/$MESSAGE/attempts ${auth}; echo`,
     '',
     'The example receiver prints each webhook it gets in this terminal. Tokens last an hour:',
-    '`npm run token` in the repository root (or `node apps/server/dist/main.js token`) prints a fresh one.',
+    '`npm run -s token` in the repository root (or `node apps/server/dist/main.js token`) prints a fresh one.',
     'Press Ctrl+C to stop.',
     '',
   ].join('\n');
