@@ -130,7 +130,7 @@ describe('DeliveryWorker wake-ups', () => {
     expect(queue.successes.map((success) => success.task.attemptId)).toEqual(['a1']);
   });
 
-  it('leaves a queued attempt unsent once its lease could run out during the send', async () => {
+  it('releases a queued attempt whose lease could run out during the send', async () => {
     const { sut, queue, sender, logger } = setUp();
     const first = deferred<WebhookOutcome>();
     sender.respondWith(first.promise, heldDelivery().promise);
@@ -145,9 +145,31 @@ describe('DeliveryWorker wake-ups', () => {
 
     expect(sender.requests).toHaveLength(2);
     expect(queue.successes.map((success) => success.task.attemptId)).toEqual(['a1']);
-    expect(logger.lines.filter((line) => line.level === 'warn').map((line) => [line.message, line.fields['attemptId']])).toEqual([
-      ['delivery left for a later claim: its lease would expire during the send', 'a3'],
-    ]);
+    expect(queue.released.map((task) => task.attemptId)).toEqual(['a3']);
+    const released = logger.lines.find((line) => line.message === 'delivery released unsent');
+    expect(released?.fields).toMatchObject({ attemptId: 'a3', reason: 'lease would expire during the send' });
+  });
+
+  it('releases queued attempts unsent when stopped and finishes the ones being sent', async () => {
+    const { sut, queue, sender } = setUp();
+    const first = deferred<WebhookOutcome>();
+    const second = deferred<WebhookOutcome>();
+    sender.respondWith(first.promise, second.promise);
+    queue.enqueueBatch(...endpointShare('busy'));
+    started(sut);
+    await settle();
+
+    const stopped = sut.stop();
+    await settle();
+    const releasedBeforeSendsEnd = queue.released.map((task) => task.attemptId);
+    first.resolve(DELIVERED);
+    second.resolve(DELIVERED);
+    await stopped;
+    running = null;
+
+    expect(releasedBeforeSendsEnd).toEqual(['a3', 'a4']);
+    expect(sender.requests).toHaveLength(2);
+    expect(queue.successes.map((success) => success.task.attemptId)).toEqual(['a1', 'a2']);
   });
 
   it('sleeps on when a delivery ends below the cap', async () => {

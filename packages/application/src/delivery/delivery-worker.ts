@@ -99,6 +99,11 @@ export class DeliveryWorker {
     if (this.state === 'running') {
       this.state = 'stopping';
       this.poke();
+      // Attempts still queued behind their endpoint's cap go back to the
+      // queue for other workers; only those being sent are finished here.
+      const unsent = [...this.queued.values()].flat();
+      this.queued.clear();
+      this.releaseUnsent(unsent, 'delivery worker stopping');
       this.stopped =
         this.loop?.then(() => {
           this.state = 'stopped';
@@ -205,9 +210,8 @@ export class DeliveryWorker {
     let next = queue?.shift();
     while (next !== undefined && !this.leaseOutlastsSend(next)) {
       // Sending now could outlive the lease and let another worker send it
-      // too; left in flight, it is claimed again once the lease expires.
-      this.logger.warn('delivery left for a later claim: its lease would expire during the send', taskFields(next.task));
-      next.finished();
+      // too, so it goes back to the queue unsent.
+      this.releaseUnsent([next], 'lease would expire during the send');
       next = queue?.shift();
     }
     if (queue !== undefined && queue.length === 0) {
@@ -216,6 +220,35 @@ export class DeliveryWorker {
     if (next !== undefined) {
       this.send(next);
     }
+  }
+
+  /**
+   * Hands claimed attempts back unsent. If that fails they stay in flight
+   * and are claimed again once their lease expires, so none is lost.
+   */
+  private releaseUnsent(entries: readonly HeldTask[], reason: string): void {
+    if (entries.length === 0) {
+      return;
+    }
+
+    const tasks = entries.map((entry) => entry.task);
+    this.queue
+      .release(tasks)
+      .then(
+        () => {
+          for (const task of tasks) {
+            this.logger.info('delivery released unsent', { ...taskFields(task), reason });
+          }
+        },
+        (error: unknown) => {
+          this.logger.error('releasing unsent deliveries failed; they are claimed again after their lease', {
+            attemptIds: tasks.map((task) => task.attemptId),
+            reason,
+            error: describe(error),
+          });
+        },
+      )
+      .finally(() => entries.forEach((entry) => entry.finished()));
   }
 
   private leaseOutlastsSend(entry: HeldTask): boolean {

@@ -42,6 +42,12 @@ export abstract class DeliveryQueue {
    */
   abstract claim(request: ClaimRequest): Promise<DeliveryTask[]>;
   abstract recordSuccess(task: DeliveryTask, result: DeliveryResult): Promise<void>;
+  /**
+   * Puts claimed attempts that were never sent back to pending, due at once,
+   * where the claim is still this worker's, so any worker can take them
+   * without waiting for the lease to expire.
+   */
+  abstract release(tasks: readonly DeliveryTask[]): Promise<void>;
   /** Puts the attempt back to pending, due after `delayMs` measured by the database clock. */
   abstract recordRetry(task: DeliveryTask, result: DeliveryResult, delayMs: number): Promise<void>;
   /**

@@ -36,6 +36,7 @@ export class RecordingDeliveryQueue extends DeliveryQueue {
   readonly successes: { task: DeliveryTask; result: DeliveryResult }[] = [];
   readonly retries: RecordedRetry[] = [];
   readonly exhaustions: RecordedExhaustion[] = [];
+  readonly released: DeliveryTask[] = [];
   /** When set, the next claim rejects with it once, as a lost database connection would. */
   claimFailure: Error | null = null;
   /** When set, every `recordSuccess` rejects with it. */
@@ -66,6 +67,10 @@ export class RecordingDeliveryQueue extends DeliveryQueue {
     }
 
     this.successes.push({ task, result });
+  }
+
+  async release(tasks: readonly DeliveryTask[]): Promise<void> {
+    this.released.push(...tasks);
   }
 
   async recordRetry(task: DeliveryTask, result: DeliveryResult, delayMs: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { type ClaimRequest, type DeliveryResult, DeliveryQueue, type DeliveryTask } from '@pigeon/application';
 
 import type { DatabaseContext } from './transaction-context';
+import { WORK_CHANNEL } from './work-notifications';
 import { WriteBatcher } from './write-batcher';
 
 interface ClaimRow {
@@ -201,6 +202,23 @@ export class PgDeliveryQueue extends DeliveryQueue {
     ]);
 
     return [];
+  }
+
+  async release(tasks: readonly DeliveryTask[]): Promise<void> {
+    if (tasks.length === 0) {
+      return;
+    }
+
+    await this.db.query(
+      `WITH released AS (
+         UPDATE attempts a SET status = 'pending', next_attempt_at = now(), claim_token = NULL
+         FROM unnest($1::uuid[], $2::uuid[]) AS r (id, claim_token)
+         WHERE a.id = r.id AND a.claim_token = r.claim_token
+         RETURNING 1
+       )
+       SELECT pg_notify($3, '') FROM (SELECT 1 FROM released LIMIT 1) any_released`,
+      [tasks.map((task) => task.attemptId), tasks.map((task) => task.claimToken), WORK_CHANNEL],
+    );
   }
 
   async recordRetry(task: DeliveryTask, result: DeliveryResult, delayMs: number): Promise<void> {
