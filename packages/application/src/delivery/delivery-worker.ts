@@ -161,14 +161,14 @@ export class DeliveryWorker {
 
   /** Takes a claimed attempt: sends it now if its endpoint has a free slot, else queues it. */
   private hold(task: DeliveryTask, claimedAt: number): void {
-    this.endpointsHeld.set(task.endpointId, (this.endpointsHeld.get(task.endpointId) ?? 0) + 1);
+    increment(this.endpointsHeld, task.endpointId);
 
     let finished = (): void => {};
     const held = new Promise<void>((resolve) => {
       finished = resolve;
     });
     this.inFlight.add(held);
-    void held.then(() => this.release(task, held));
+    void held.then(() => this.endHold(task, held));
 
     const entry: HeldTask = { task, claimedAt, finished };
     if ((this.endpointsSending.get(task.endpointId) ?? 0) < this.settings.maxInFlightPerEndpoint) {
@@ -182,7 +182,7 @@ export class DeliveryWorker {
 
   private send(entry: HeldTask): void {
     const { task } = entry;
-    this.endpointsSending.set(task.endpointId, (this.endpointsSending.get(task.endpointId) ?? 0) + 1);
+    increment(this.endpointsSending, task.endpointId);
 
     // Every claimed attempt ends recorded or, if recording fails, stays in
     // flight until its lease expires and a later claim picks it up again.
@@ -199,12 +199,7 @@ export class DeliveryWorker {
 
   /** Frees the endpoint's HTTP slot and sends its next queued attempt that may still be sent. */
   private sent(endpointId: string): void {
-    const sending = (this.endpointsSending.get(endpointId) ?? 1) - 1;
-    if (sending === 0) {
-      this.endpointsSending.delete(endpointId);
-    } else {
-      this.endpointsSending.set(endpointId, sending);
-    }
+    decrement(this.endpointsSending, endpointId);
 
     const queue = this.queued.get(endpointId);
     let next = queue?.shift();
@@ -258,13 +253,9 @@ export class DeliveryWorker {
     return Date.now() - entry.claimedAt + httpTimeoutMs + margin < leaseMs;
   }
 
-  private release(task: DeliveryTask, held: Promise<void>): void {
-    const remaining = (this.endpointsHeld.get(task.endpointId) ?? 1) - 1;
-    if (remaining === 0) {
-      this.endpointsHeld.delete(task.endpointId);
-    } else {
-      this.endpointsHeld.set(task.endpointId, remaining);
-    }
+  /** Frees the slot of an attempt that was recorded or handed back, and wakes the loop when a claim would now pay off. */
+  private endHold(task: DeliveryTask, held: Promise<void>): void {
+    const remaining = decrement(this.endpointsHeld, task.endpointId);
     this.inFlight.delete(held);
 
     // A loop that waits for free slots hears about them once a batch fits,
@@ -287,7 +278,7 @@ export class DeliveryWorker {
   private rememberCappedEndpoints(heldAtClaim: ReadonlyMap<string, number>, tasks: readonly DeliveryTask[]): void {
     const heldAfterClaim = new Map(heldAtClaim);
     for (const task of tasks) {
-      heldAfterClaim.set(task.endpointId, (heldAfterClaim.get(task.endpointId) ?? 0) + 1);
+      increment(heldAfterClaim, task.endpointId);
     }
 
     this.cappedEndpoints.clear();
@@ -319,6 +310,22 @@ export class DeliveryWorker {
       this.wake = done;
     });
   }
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Lowers the count of `key` and returns what is left; a count of 0 is removed from the map. */
+function decrement(counts: Map<string, number>, key: string): number {
+  const remaining = (counts.get(key) ?? 1) - 1;
+  if (remaining === 0) {
+    counts.delete(key);
+  } else {
+    counts.set(key, remaining);
+  }
+
+  return remaining;
 }
 
 function taskFields(task: DeliveryTask): Record<string, unknown> {
