@@ -7,15 +7,19 @@ import {
   type Endpoint,
   type EventType,
   PigeonError,
+  RetryPolicy,
 } from '@pigeon/domain';
 
-import type { Actor, AuditEntry, DeliveryTask } from '../src';
+import { type Actor, type AuditEntry, DeliveryAttempt, type DeliveryTask } from '../src';
 import {
+  CollectingLogger,
   FakeClock,
   InMemoryApplicationRepository,
   InMemoryEndpointRepository,
   InMemoryEventTypeRepository,
   InMemoryMessageRepository,
+  type RecordingDeliveryQueue,
+  ScriptedWebhookSender,
 } from './fakes';
 
 export const ACTOR: Actor = { orgId: 'org-a', subject: 'alice@example.com' };
@@ -66,6 +70,20 @@ export class Catalog {
 
     return endpoint;
   }
+}
+
+/** A DeliveryAttempt over `queue` with a scripted sender, a collecting logger and 5 tries. */
+export function aDeliveryAttempt<Q extends RecordingDeliveryQueue>(queue: Q) {
+  const sender = new ScriptedWebhookSender();
+  const logger = new CollectingLogger();
+  const retryPolicy = new RetryPolicy({ maxTries: 5, backoffBaseSeconds: 30, maxBackoffSeconds: 3600, schedule: [] });
+  const attempt = new DeliveryAttempt(queue, sender, retryPolicy, new FakeClock(), logger, {
+    httpTimeoutMs: 30_000,
+    userAgent: 'Pigeon/1.4.0',
+    autoDisableThreshold: 0,
+  });
+
+  return { queue, sender, logger, attempt };
 }
 
 export function aDeliveryTask(overrides: Partial<DeliveryTask> = {}): DeliveryTask {

@@ -1,8 +1,6 @@
-import { RetryPolicy } from '@pigeon/domain';
-
-import { type ClaimRequest, DeliveryAttempt, DeliveryWorker, type DeliveryTask, type WebhookOutcome } from '../src';
-import { aDeliveryTask } from './builders';
-import { CollectingLogger, DELIVERED, type Deferred, deferred, FakeClock, RecordingDeliveryQueue, ScriptedWebhookSender } from './fakes';
+import { type ClaimRequest, DeliveryWorker, type DeliveryTask, type WebhookOutcome } from '../src';
+import { aDeliveryAttempt, aDeliveryTask } from './builders';
+import { DELIVERED, type Deferred, deferred, RecordingDeliveryQueue } from './fakes';
 
 const SETTINGS = { batchSize: 4, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 8, maxInFlightPerEndpoint: 2, httpTimeoutMs: 30_000 };
 
@@ -21,15 +19,7 @@ class HeldClaimQueue extends RecordingDeliveryQueue {
 }
 
 function setUp() {
-  const queue = new HeldClaimQueue();
-  const sender = new ScriptedWebhookSender();
-  const logger = new CollectingLogger();
-  const retryPolicy = new RetryPolicy({ maxTries: 5, backoffBaseSeconds: 30, maxBackoffSeconds: 3600, schedule: [] });
-  const attempt = new DeliveryAttempt(queue, sender, retryPolicy, new FakeClock(), logger, {
-    httpTimeoutMs: 30_000,
-    userAgent: 'Pigeon/1.4.0',
-    autoDisableThreshold: 0,
-  });
+  const { queue, sender, logger, attempt } = aDeliveryAttempt(new HeldClaimQueue());
   const sut = new DeliveryWorker(queue, attempt, logger, SETTINGS);
 
   return { sut, queue, sender, logger };

@@ -1,42 +1,15 @@
-import { RetryPolicy } from '@pigeon/domain';
-
-import { DeliveryAttempt, DeliveryWorker, type WebhookOutcome } from '../src';
-import { aDeliveryTask } from './builders';
-import {
-  CollectingLogger,
-  DELIVERED,
-  deferred,
-  FakeClock,
-  RecordingDeliveryQueue,
-  ScriptedWebhookSender,
-} from './fakes';
+import { DeliveryWorker, type WebhookOutcome } from '../src';
+import { aDeliveryAttempt, aDeliveryTask } from './builders';
+import { DELIVERED, deferred, RecordingDeliveryQueue } from './fakes';
 
 const SETTINGS = { batchSize: 2, pollIntervalMs: 1000, leaseMs: 60_000, concurrency: 4, maxInFlightPerEndpoint: 8, httpTimeoutMs: 30_000 };
 
 function setUpParts() {
-  const queue = new RecordingDeliveryQueue();
-  const sender = new ScriptedWebhookSender();
-  const logger = new CollectingLogger();
-  const retryPolicy = new RetryPolicy({ maxTries: 5, backoffBaseSeconds: 30, maxBackoffSeconds: 3600, schedule: [] });
-  const attempt = new DeliveryAttempt(queue, sender, retryPolicy, new FakeClock(), logger, {
-    httpTimeoutMs: 30_000,
-    userAgent: 'Pigeon/1.4.0',
-    autoDisableThreshold: 0,
-  });
-
-  return { queue, sender, logger, attempt };
+  return aDeliveryAttempt(new RecordingDeliveryQueue());
 }
 
 function setUp() {
-  const queue = new RecordingDeliveryQueue();
-  const sender = new ScriptedWebhookSender();
-  const logger = new CollectingLogger();
-  const retryPolicy = new RetryPolicy({ maxTries: 5, backoffBaseSeconds: 30, maxBackoffSeconds: 3600, schedule: [] });
-  const attempt = new DeliveryAttempt(queue, sender, retryPolicy, new FakeClock(), logger, {
-    httpTimeoutMs: 30_000,
-    userAgent: 'Pigeon/1.4.0',
-    autoDisableThreshold: 0,
-  });
+  const { queue, sender, logger, attempt } = setUpParts();
   const sut = new DeliveryWorker(queue, attempt, logger, SETTINGS);
 
   return { sut, queue, sender, logger };
