@@ -86,22 +86,6 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
-/**
- * Parameters $1 to $7 of a statement that inserts a message: id, app_id,
- * event_type_id, payload, idempotency_key, idempotency_expires_at, created_at.
- */
-export function messageParameters(message: Message): unknown[] {
-  return [
-    message.id,
-    message.appId,
-    message.eventTypeId,
-    message.payload,
-    message.idempotencyKey,
-    message.idempotencyExpiresAt,
-    message.createdAt,
-  ];
-}
-
 export interface AttemptRow {
   id: string;
   message_id: string;

@@ -1,7 +1,7 @@
 import type { SendRefusal, SendRequest, SendResult } from '@pigeon/application';
 import { isPigeonError } from '@pigeon/domain';
 
-import { messageParameters, toMessage } from './mappers';
+import { toMessage } from './mappers';
 import type { DatabaseContext } from './transaction-context';
 import { WORK_CHANNEL } from './work-notifications';
 import { WriteBatcher } from './write-batcher';
@@ -35,82 +35,20 @@ const HOLDER_COLUMNS = `
   m.idempotency_expires_at AS holder_expires_at, m.created_at AS holder_created_at`;
 
 /**
- * One send in one statement, so it costs one round trip and needs no
- * explicit transaction. The idempotency claim takes an expired key over with
+ * One or more sends in one statement, so they cost one round trip and need
+ * no explicit transaction. Arrays come in and one row per message comes out,
+ * in input order. The idempotency claim takes an expired key over with
  * ON CONFLICT DO UPDATE. An unexpired key makes every later step insert
- * nothing, and the final SELECT returns the message that has it. A
- * concurrent send with the same key waits on the key's row lock until the
- * other statement ends. Data-modifying CTEs all run; the notification is a
+ * nothing for that message, and the final SELECT returns the message that
+ * has the key. A concurrent send with the same key waits on the key's row
+ * lock until the other statement ends. Keys are claimed in key order, so two
+ * such statements wait on each other without deadlocking. The batcher keeps
+ * equal keys apart, because ON CONFLICT DO UPDATE may not touch one row twice
+ * in a statement. Data-modifying CTEs all run, but the notification is a
  * plain SELECT, so the final SELECT reads it to make it run. PostgreSQL sends
  * it at commit.
  */
-const SEND_ONE = `
-  WITH checked AS (
-    SELECT EXISTS (SELECT 1 FROM applications WHERE id = $2 AND org_id = $8) AS app_found,
-           EXISTS (SELECT 1 FROM event_types WHERE id = $3 AND app_id = $2 AND NOT system) AS event_type_found
-  ),
-  allowed AS (
-    SELECT 1 FROM checked WHERE app_found AND event_type_found
-  ),
-  claimed AS (
-    INSERT INTO idempotency_keys AS k (app_id, key, message_id, expires_at)
-    SELECT $2, $5, $1, $6 FROM allowed
-    ON CONFLICT (app_id, key) DO UPDATE SET message_id = EXCLUDED.message_id, expires_at = EXCLUDED.expires_at
-    WHERE k.expires_at <= now()
-    RETURNING k.message_id
-  ),
-  inserted AS (
-    INSERT INTO messages (id, app_id, event_type_id, payload, idempotency_key, idempotency_expires_at, created_at)
-    SELECT $1, $2, $3, $4::json, $5, $6, $7 FROM claimed
-    RETURNING id
-  ),
-  fanned_out AS (
-    INSERT INTO attempts (id, message_id, endpoint_id, status, next_attempt_at, created_at, attempt_number)
-    SELECT gen_random_uuid(), i.id, e.id, 'pending', now(), now(), 1
-    FROM inserted i
-    JOIN endpoints e ON e.app_id = $2 AND e.enabled
-    JOIN endpoint_events ee ON ee.endpoint_id = e.id AND ee.event_type_id = $3
-    RETURNING 1
-  ),
-  counted AS (
-    INSERT INTO message_delivery_status (message_id, attempts_created)
-    SELECT i.id, (SELECT count(*) FROM fanned_out) FROM inserted i
-    RETURNING attempts_created
-  ),
-  announced AS (
-    INSERT INTO event_outbox (id, event_type, payload)
-    SELECT gen_random_uuid(), 'message_created',
-           jsonb_build_object('message_id', $1::uuid, 'app_id', $2::uuid, 'event_type_id', $3::uuid,
-                              'attempts_created', attempts_created)
-    FROM counted
-  ),
-  audited AS (
-    INSERT INTO audit_log (command_name, actor, org_id, timestamp, success, error_message)
-    SELECT $10, $9, $8, $11, true, NULL FROM allowed
-  ),
-  notified AS (
-    SELECT pg_notify($12, '') FROM counted WHERE attempts_created > 0
-  ),
-  holder AS (
-    SELECT ${HOLDER_COLUMNS}
-    FROM idempotency_keys k JOIN messages m ON m.id = k.message_id
-    WHERE k.app_id = $2 AND k.key = $5 AND k.expires_at > now() AND NOT EXISTS (SELECT 1 FROM claimed)
-  )
-  SELECT c.app_found, c.event_type_found,
-         (SELECT attempts_created FROM counted) AS attempts_created,
-         (SELECT count(*) FROM notified) AS notified,
-         h.*
-  FROM checked c
-  LEFT JOIN holder h ON true`;
-
-/**
- * Several sends in one statement: SEND_ONE over arrays, one row out per
- * message in input order. Keys are claimed in key order, so two such
- * statements wait on each other's keys without deadlocking. The batcher
- * keeps equal keys apart, because ON CONFLICT DO UPDATE may not touch one
- * row twice in a statement.
- */
-const SEND_MANY = `
+const SEND = `
   WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],
                          $7::timestamptz[], $8::uuid[], $9::text[], $10::text[], $11::timestamptz[])
@@ -218,22 +156,7 @@ export class MessageSends {
     }
 
     try {
-      const rows = await this.db.query<SendRow>(SEND_MANY, [
-        requests.map((request) => request.message.id),
-        requests.map((request) => request.message.appId),
-        requests.map((request) => request.message.eventTypeId),
-        requests.map((request) => request.message.payload),
-        requests.map((request) => request.message.idempotencyKey),
-        requests.map((request) => request.message.idempotencyExpiresAt),
-        requests.map((request) => request.message.createdAt),
-        requests.map((request) => request.orgId),
-        requests.map((request) => request.audit.actor),
-        requests.map((request) => request.audit.commandName),
-        requests.map((request) => request.audit.timestamp),
-        WORK_CHANNEL,
-      ]);
-
-      return rows.map((row) => ({ row }));
+      return (await this.runSend(requests)).map((row) => ({ row }));
     } catch (error) {
       if (!causedByData(error)) {
         throw error;
@@ -244,22 +167,30 @@ export class MessageSends {
   }
 
   private async sendAlone(request: SendRequest): Promise<SendOutcome> {
-    const { message, audit } = request;
     try {
-      const rows = await this.db.query<SendRow>(SEND_ONE, [
-        ...messageParameters(message),
-        request.orgId,
-        audit.actor,
-        audit.commandName,
-        audit.timestamp,
-        WORK_CHANNEL,
-      ]);
-      const row = rows[0];
+      const [row] = await this.runSend([request]);
 
       return row === undefined ? { error: new Error('the send statement returned no row') } : { row };
     } catch (error) {
       return { error };
     }
+  }
+
+  private runSend(requests: readonly SendRequest[]): Promise<SendRow[]> {
+    return this.db.query<SendRow>(SEND, [
+      requests.map((request) => request.message.id),
+      requests.map((request) => request.message.appId),
+      requests.map((request) => request.message.eventTypeId),
+      requests.map((request) => request.message.payload),
+      requests.map((request) => request.message.idempotencyKey),
+      requests.map((request) => request.message.idempotencyExpiresAt),
+      requests.map((request) => request.message.createdAt),
+      requests.map((request) => request.orgId),
+      requests.map((request) => request.audit.actor),
+      requests.map((request) => request.audit.commandName),
+      requests.map((request) => request.audit.timestamp),
+      WORK_CHANNEL,
+    ]);
   }
 
   private async result(request: SendRequest, row: SendRow): Promise<SendResult | SendRefusal> {

@@ -17,15 +17,7 @@ import {
   TEST_EVENT_TYPE_NAME,
 } from '@pigeon/domain';
 
-import {
-  type AttemptRow,
-  type DeadLetterRow,
-  type EventTypeRow,
-  messageParameters,
-  toAttempt,
-  toDeadLetter,
-  toEventType,
-} from './mappers';
+import { type AttemptRow, type DeadLetterRow, type EventTypeRow, toAttempt, toDeadLetter, toEventType } from './mappers';
 import type { DatabaseContext } from './transaction-context';
 import { notifyWorkers } from './work-notifications';
 
@@ -261,7 +253,16 @@ export class PgTestEventRepository extends TestEventRepository {
            VALUES (gen_random_uuid(), $1, $8, 'pending', now(), now(), 1)
          )
          INSERT INTO message_delivery_status (message_id, attempts_created) VALUES ($1, 1)`,
-        [...messageParameters(message), endpointId],
+        [
+          message.id,
+          message.appId,
+          message.eventTypeId,
+          message.payload,
+          message.idempotencyKey,
+          message.idempotencyExpiresAt,
+          message.createdAt,
+          endpointId,
+        ],
       );
       await notifyWorkers(this.db);
 
