@@ -116,6 +116,8 @@ export class OidcAccessTokenVerifier extends AccessTokenVerifier {
     if (validUntil <= now) {
       return;
     }
+    // Deleting first moves a token verified again to the end of the order.
+    this.verifiedTokens.delete(token);
     if (this.verifiedTokens.size >= MAX_CACHED_TOKENS) {
       // Maps keep insertion order: the first key is the oldest entry.
       const oldest = this.verifiedTokens.keys().next().value;
