@@ -24,7 +24,7 @@ import {
 
 export const ACTOR: Actor = { orgId: 'org-a', subject: 'alice@example.com' };
 
-/** The success entry the command bus hands a self-auditing send. */
+/** Returns the success entry the command bus hands a self-auditing send. */
 export function sendAudit(actor: Actor): AuditEntry {
   return {
     orgId: actor.orgId,

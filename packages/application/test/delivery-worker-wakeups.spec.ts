@@ -80,7 +80,7 @@ describe('DeliveryWorker wake-ups', () => {
     return ['a1', 'a2', 'a3', 'a4'].map((attemptId) => aDeliveryTask({ attemptId, endpointId }));
   }
 
-  it('wakes once deliveries of an endpoint that filled its share end', async () => {
+  it('wakes when a full endpoint drains', async () => {
     const { sut, queue, sender } = setUp();
     const first = deferred<WebhookOutcome>();
     const second = deferred<WebhookOutcome>();
@@ -103,7 +103,7 @@ describe('DeliveryWorker wake-ups', () => {
     expect(queue.inFlightSeen[2]).toEqual(new Map([['busy', 2]]));
   });
 
-  it('sends no more than the cap to one endpoint and queues the rest in claim order', async () => {
+  it('queues attempts past the endpoint cap', async () => {
     const { sut, queue, sender } = setUp();
     const first = deferred<WebhookOutcome>();
     sender.respondWith(first.promise, heldDelivery().promise, heldDelivery().promise, heldDelivery().promise);
@@ -120,7 +120,7 @@ describe('DeliveryWorker wake-ups', () => {
     expect(queue.successes.map((success) => success.task.attemptId)).toEqual(['a1']);
   });
 
-  it('releases a queued attempt whose lease could run out during the send', async () => {
+  it('releases an attempt near its lease end', async () => {
     const { sut, queue, sender, logger } = setUp();
     const first = deferred<WebhookOutcome>();
     sender.respondWith(first.promise, heldDelivery().promise);
@@ -140,7 +140,7 @@ describe('DeliveryWorker wake-ups', () => {
     expect(released?.fields).toMatchObject({ attemptId: 'a3', reason: 'lease would expire during the send' });
   });
 
-  it('releases queued attempts unsent when stopped and finishes the ones being sent', async () => {
+  it('releases queued attempts on stop', async () => {
     const { sut, queue, sender } = setUp();
     const first = deferred<WebhookOutcome>();
     const second = deferred<WebhookOutcome>();

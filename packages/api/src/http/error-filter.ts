@@ -123,7 +123,7 @@ export function errorLogFields(exception: unknown): Record<string, unknown> {
   const code = (exception as { code?: unknown }).code;
 
   return {
-    // pg names its server errors 'error'; the class name says more.
+    // pg names its server errors 'error', so the class name is more specific.
     type: exception.name === 'error' ? exception.constructor.name : exception.name,
     message: exception.message,
     ...(typeof code === 'string' ? { code } : {}),

@@ -76,10 +76,10 @@ export type SendRefusal = 'application_not_found' | 'event_type_not_found';
 
 export abstract class MessageRepository {
   /**
-   * Stores a message in one atomic write. The write checks that the
+   * Stores a message in one atomic write. The write first checks that the
    * application belongs to `orgId` and that the event type is one of its
-   * non-system types, then stores the message, one pending attempt per enabled
-   * endpoint subscribed to the event type, the audit entry and a
+   * non-system types. It then stores the message, one pending attempt per
+   * enabled endpoint subscribed to the event type, the audit entry and a
    * `message_created` outbox event. When an unexpired message with the same
    * idempotency key exists in the application, only the audit entry is
    * written and that stored message is returned with `duplicate: true`.

@@ -17,7 +17,7 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-/** A write function that records each batch and finishes when the test says so. */
+/** A write function that records each batch and finishes when the test resolves it. */
 function heldWrites() {
   const batches: string[][] = [];
   const pending: Deferred[] = [];
